@@ -1,0 +1,22 @@
+/*
+ * geomean.c — the geometric mean benchstat prints in its geomean row, as a
+ * running mean of logarithms (go-moremath GeoMean), so results agree.
+ */
+#include <math.h>
+
+#include "stats.h"
+
+double st_geomean(const double *values, size_t n)
+{
+	if (n == 0)
+		return NAN;
+	/* The running mean m += (log x - m) / i keeps the magnitude of m near
+	 * one log value, where a plain sum of logs could grow large. */
+	double mean_log = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (values[i] <= 0)
+			return NAN;
+		mean_log += (log(values[i]) - mean_log) / (double)(i + 1);
+	}
+	return exp(mean_log);
+}

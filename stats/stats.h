@@ -1,0 +1,123 @@
+/*
+ * stats.h — the statistics bstat and the gate stand on: medians with
+ * distribution-free confidence intervals, the two-sided Mann-Whitney U test,
+ * and geometric means. No I/O, no printing, no global state a caller can see.
+ *
+ * Conventions. Sample arrays are owned by the caller and read only; functions
+ * that need them sorted say so. Results are returned by value. Statistical
+ * caveats ("need >= 6 samples ...") are returned as st_warning records inside
+ * the result, never printed; st_warning_format renders one as benchstat
+ * words it. The module prefix is st_.
+ *
+ * Caches. The median's order-statistic bounds are cached per (n, confidence)
+ * and exact U distributions per (sizes, tie pattern), behind a mutex, so the
+ * functions are safe to call from several threads. st_release_caches frees
+ * them; nothing else needs to be released.
+ */
+#ifndef CBENCH_STATS_H
+#define CBENCH_STATS_H
+
+#include <stddef.h>
+
+enum st_warning_kind {
+	ST_WARN_CI_SAMPLES,   /* "need >= N samples for confidence interval at level C" */
+	ST_WARN_U_SAMPLES,    /* "need >= N samples to detect a difference at alpha level A" */
+	ST_WARN_ALL_EQUAL,    /* "all samples are equal" */
+	ST_WARN_EMPTY_SAMPLE, /* "sample is too small" */
+	ST_WARN_NO_MEMORY     /* exact distribution unaffordable; normal approximation used */
+};
+
+typedef struct st_warning {
+	enum st_warning_kind kind;
+	int at_least;         /* 1: "need >= n", 0: "need > n" (limit reached) */
+	int n;                /* samples needed */
+	double level;         /* the confidence or alpha level named */
+} st_warning;
+
+#define ST_MAX_WARNINGS 2
+
+/* The median of a sample and its confidence interval. */
+typedef struct st_summary {
+	double center;        /* the median */
+	double lo, hi;        /* interval bounds; -INFINITY / +INFINITY when n is too small */
+	double confidence;    /* actual level of [lo, hi], >= the level asked for */
+	int nwarnings;
+	st_warning warnings[ST_MAX_WARNINGS];
+} st_summary;
+
+/*
+ * A two-sided Mann-Whitney U test of x against y. Like benchstat, a caller
+ * calls the difference significant when p <= alpha ("~" when p > alpha).
+ */
+typedef struct st_comparison {
+	double p;             /* min(1, 2 * min(P(U <= u), P(U >= u))); 1 when no test */
+	double u;             /* U of x (ties count 1/2), in [0, nx*ny]; NaN if a sample is empty */
+	int nx, ny;
+	double alpha;         /* the level p is judged against */
+	int exact;            /* 1: exact distribution, 0: normal approximation or no test */
+	int nwarnings;
+	st_warning warnings[ST_MAX_WARNINGS];
+} st_comparison;
+
+/*
+ * Sorts values ascending in place. NaNs sort first, as Go's sort.Float64s
+ * puts them, so order statistics match benchstat's even on NaN input.
+ */
+void st_sort(double *values, size_t n);
+
+/*
+ * The median of sorted[0..n) (st_sort order) and a distribution-free
+ * confidence interval from order statistics at the requested level (e.g.
+ * 0.95), as benchstat's AssumeNothing computes it. A level outside [0, 1] is
+ * clamped to it (NaN counts as 0). n == 0 gives a NaN center, infinite bounds
+ * and the ST_WARN_CI_SAMPLES warning, as benchstat does.
+ */
+st_summary st_median_summary(const double *sorted, size_t n, double confidence);
+
+/*
+ * The two-sided Mann-Whitney U test. Uses the exact distribution (conditional
+ * on the tie pattern) when there are no ties and nx, ny <= 50, or ties and
+ * nx, ny <= 25; the normal approximation with tie and continuity correction
+ * otherwise. x and y need not be sorted. Adds ST_WARN_U_SAMPLES when p > alpha
+ * and both samples are too small for any outcome to reach alpha, and
+ * ST_WARN_ALL_EQUAL (with p = 1) when every value in both is the same, or
+ * ST_WARN_EMPTY_SAMPLE (p = 1) when either sample is empty. NaNs rank as
+ * equal values below every number (benchstat never returns on them).
+ */
+st_comparison st_mann_whitney(const double *x, size_t nx,
+                              const double *y, size_t ny, double alpha);
+
+/*
+ * The exact null distribution of U, for tests against brute force:
+ * P(U <= u) for samples of sizes nx and ny whose pooled values fall in tie
+ * groups of sizes ties[0..nties) in ascending value order (sum = nx + ny;
+ * all ones, or ties == NULL with nties == 0, means no ties). u may be a
+ * multiple of 1/2. Returns NaN on bad arguments or sizes it does not cover:
+ * without ties nx, ny must be in 1..50; with ties C(nx+ny, nx) must stay
+ * below 2^53 and (nx+1)(2 nx ny + 1) at most 2^22 (nx, ny <= 25 always is).
+ */
+double st_u_cdf(int nx, int ny, const int *ties, size_t nties, double u);
+
+/*
+ * The geometric mean of values[0..n). Returns NaN when n == 0 or any value is
+ * not > 0 (benchstat: "summaries must be >0 to compute geomean").
+ */
+double st_geomean(const double *values, size_t n);
+
+/*
+ * Writes the warning as benchstat words it, e.g. "need >= 6 samples for
+ * confidence interval at level 0.95", into buf (always NUL-terminated when
+ * size > 0). Returns the length the full text needs, like snprintf.
+ */
+int st_warning_format(const st_warning *w, char *buf, size_t size);
+
+/*
+ * Formats x as Go's %v does for a float64 (shortest text that reads back as
+ * x: 0.95, 1e-05, 1.5e+21). Same return convention as st_warning_format.
+ */
+int st_format_go_float(double x, char *buf, size_t size);
+
+/* Frees the cached distributions and intervals; later calls rebuild them. */
+void st_release_caches(void);
+
+#endif
