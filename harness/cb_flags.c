@@ -1,0 +1,298 @@
+/* cb_flags.c: the runner's command line, parsed the way Go's flag package
+ * does it: "-flag value", "-flag=value", "--flag", boolean flags only as
+ * "-v" or "-v=true|false", parsing stops at "--"; the "test." prefix of go
+ * test binaries is accepted too. Errors come back as one-line messages. */
+#include "cb_internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum kind { K_BOOL, K_STRING, K_DURATION, K_BENCHTIME, K_COUNT, K_CPU };
+
+struct flag {
+	const char *name;
+	enum kind kind;
+	const char *arg, *help;
+};
+
+static const struct flag flags[] = {
+	{"bench", K_STRING, "regexp", "run only benchmarks matching regexp (default: all)"},
+	{"benchtime", K_BENCHTIME, "d", "run each benchmark for duration d, or N times for Nx (default 1s)"},
+	{"count", K_COUNT, "n", "run each benchmark n times, one line each (default 1)"},
+	{"cpu", K_CPU, "list", "comma-separated thread counts for parallel benchmarks (default: CPUs available)"},
+	{"benchmem", K_BOOL, NULL, "accepted for Go compatibility; memory columns are always printed"},
+	{"timeout", K_DURATION, "d", "abort the run after duration d, 0 for none (default 10m0s)"},
+	{"list", K_STRING, "regexp", "list benchmarks matching regexp and exit"},
+	{"json", K_BOOL, NULL, "print one JSON object per result instead of Go's text format"},
+	{"v", K_BOOL, NULL, "verbose: print each benchmark's name before it runs"},
+	{"pkg", K_STRING, "name", "the pkg: header value (default: the program's name)"},
+	{"h", K_BOOL, NULL, "print this help and exit"},
+	{"help", K_BOOL, NULL, "print this help and exit"},
+};
+
+void cb_flags_usage(FILE *out, const char *prog)
+{
+	fprintf(out, "Usage of %s:\n", prog);
+	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+		const struct flag *f = &flags[i];
+		fprintf(out, "  -%s%s%s\n    \t%s\n", f->name, f->arg ? " " : "",
+			f->arg ? f->arg : "", f->help);
+	}
+}
+
+static const struct flag *lookup(const char *name, size_t len)
+{
+	if (len > 5 && strncmp(name, "test.", 5) == 0) {
+		name += 5;
+		len -= 5;
+	}
+	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+		if (strlen(flags[i].name) == len && strncmp(flags[i].name, name, len) == 0)
+			return &flags[i];
+	return NULL;
+}
+
+/* Go's time.ParseDuration, without the sign (a negative value is invalid for
+ * every flag here): a sequence of decimal numbers, each with a unit. */
+static const struct {
+	const char *unit;
+	double ns;
+} units[] = {
+	{"ns", 1}, {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"\xce\xbcs", 1e3},
+	{"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9},
+};
+
+static const char *parse_unit(const char *p, double *scale)
+{
+	size_t best = 0;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		size_t n = strlen(units[i].unit);
+		if (n > best && strncmp(p, units[i].unit, n) == 0) {
+			best = n;
+			*scale = units[i].ns;
+		}
+	}
+	return best ? p + best : NULL;
+}
+
+int cb_parse_duration(const char *s, int64_t *ns)
+{
+	if (strcmp(s, "0") == 0) {
+		*ns = 0;
+		return 0;
+	}
+	if (*s == '+')
+		s++;
+	if (!*s)
+		return -1;
+	long double total = 0;
+	while (*s) {
+		const char *start = s;
+		while (*s >= '0' && *s <= '9')
+			s++;
+		bool digits = s > start;
+		if (*s == '.') {
+			s++;
+			const char *frac = s;
+			while (*s >= '0' && *s <= '9')
+				s++;
+			digits = digits || s > frac;
+		}
+		if (!digits)
+			return -1;
+		long double value = strtold(start, NULL);
+		double scale;
+		const char *after = parse_unit(s, &scale);
+		if (!after)
+			return -1;
+		total += value * scale;
+		s = after;
+	}
+	if (total > (long double)INT64_MAX)
+		return -1;
+	*ns = (int64_t)total;
+	return 0;
+}
+
+/* Go's Duration.String for the values the runner prints. */
+void cb_format_duration(int64_t ns, char *buf, size_t len)
+{
+	if (ns < 1000000000) {
+		if (ns == 0)
+			snprintf(buf, len, "0s");
+		else if (ns < 1000)
+			snprintf(buf, len, "%lldns", (long long)ns);
+		else if (ns < 1000000)
+			snprintf(buf, len, "%gµs", (double)ns / 1e3);
+		else
+			snprintf(buf, len, "%gms", (double)ns / 1e6);
+		return;
+	}
+	int64_t h = ns / 3600000000000LL, m = ns / 60000000000LL % 60;
+	double s = (double)(ns % 60000000000LL) / 1e9;
+	if (h)
+		snprintf(buf, len, "%lldh%lldm%.9gs", (long long)h, (long long)m, s);
+	else if (m)
+		snprintf(buf, len, "%lldm%.9gs", (long long)m, s);
+	else
+		snprintf(buf, len, "%.9gs", s);
+}
+
+static bool parse_int(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max || *s == ' ' || *s == '+')
+		return false;
+	*out = v;
+	return true;
+}
+
+static int parse_cpu(const char *s, struct cb_config *cfg)
+{
+	cfg->ncpus = 0;
+	const char *p = s;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		char item[32];
+		long long v;
+		if (n == 0 || n >= sizeof item || cfg->ncpus == CB_MAX_CPUS)
+			return -1;
+		memcpy(item, p, n);
+		item[n] = 0;
+		if (!parse_int(item, 1, 4096, &v))
+			return -1;
+		cfg->cpus[cfg->ncpus++] = (int)v;
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+}
+
+static int parse_bool(const char *s, bool *out)
+{
+	static const char *yes[] = {"1", "t", "T", "true", "TRUE", "True"};
+	static const char *no[] = {"0", "f", "F", "false", "FALSE", "False"};
+	for (size_t i = 0; i < 6; i++) {
+		if (strcmp(s, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcmp(s, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int set_value(const struct flag *f, const char *v, struct cb_config *cfg)
+{
+	long long n;
+	int64_t d;
+	switch (f->kind) {
+	case K_BOOL: {
+		bool b;
+		if (parse_bool(v, &b))
+			return -1;
+		if (f->name[0] == 'h')
+			cfg->help = b;
+		else if (strcmp(f->name, "benchmem") == 0)
+			cfg->benchmem = b;
+		else if (strcmp(f->name, "json") == 0)
+			cfg->json = b;
+		else
+			cfg->verbose = b;
+		return 0;
+	}
+	case K_STRING:
+		if (strcmp(f->name, "bench") == 0)
+			cfg->bench = v;
+		else if (strcmp(f->name, "list") == 0)
+			cfg->list = v;
+		else
+			cfg->pkg = v;
+		return 0;
+	case K_DURATION:
+		if (cb_parse_duration(v, &d))
+			return -1;
+		cfg->timeout_ns = d;
+		return 0;
+	case K_BENCHTIME: {
+		size_t len = strlen(v);
+		if (len > 0 && v[len - 1] == 'x') {
+			char num[32];
+			if (len - 1 >= sizeof num)
+				return -1;
+			memcpy(num, v, len - 1);
+			num[len - 1] = 0;
+			if (!parse_int(num, 1, 1000000000000LL, &n))
+				return -1;
+			cfg->benchtime_n = n;
+			cfg->benchtime_ns = 0;
+			return 0;
+		}
+		if (cb_parse_duration(v, &d) || d <= 0)
+			return -1;
+		cfg->benchtime_ns = d;
+		cfg->benchtime_n = 0;
+		return 0;
+	}
+	case K_COUNT:
+		if (!parse_int(v, 1, 1000000000LL, &n))
+			return -1;
+		cfg->count = n;
+		return 0;
+	case K_CPU:
+		return parse_cpu(v, cfg);
+	}
+	return -1;
+}
+
+int cb_flags_parse(int argc, char **argv, int default_procs, struct cb_config *cfg,
+		   char *err, size_t errlen)
+{
+	*cfg = (struct cb_config){
+		.benchtime_ns = 1000000000,
+		.count = 1,
+		.cpus = {default_procs > 0 ? default_procs : 1},
+		.ncpus = 1,
+		.timeout_ns = 600000000000LL,
+	};
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			break;
+		if (a[0] != '-' || a[1] == 0) {
+			snprintf(err, errlen, "unexpected argument: %s", a);
+			return -1;
+		}
+		const char *name = a + 1 + (a[1] == '-');
+		size_t len = strcspn(name, "=");
+		const struct flag *f = lookup(name, len);
+		if (!f) {
+			snprintf(err, errlen, "flag provided but not defined: -%.*s", (int)len, name);
+			return -1;
+		}
+		const char *value = name[len] == '=' ? name + len + 1 : NULL;
+		if (!value && f->kind == K_BOOL) {
+			value = "true";
+		} else if (!value) {
+			if (i + 1 >= argc) {
+				snprintf(err, errlen, "flag needs an argument: -%s", f->name);
+				return -1;
+			}
+			value = argv[++i];
+		}
+		if (set_value(f, value, cfg)) {
+			snprintf(err, errlen, "invalid value \"%s\" for flag -%s", value, f->name);
+			return -1;
+		}
+		if (cfg->help)
+			return 0;
+	}
+	return 0;
+}

@@ -1,0 +1,195 @@
+/* cb_format.c: Go's benchmark result line (testing.BenchmarkResult.String
+ * and MemString, golang.org/design/14313-benchmark-format):
+ *
+ *   BenchmarkName-P<pad>\t<N %8d>\t<ns/op>\t<MB/s>\t<extra...>\t<B/op>\t<allocs/op>
+ *
+ *  - the name (with "-P" when the -cpu value P is not 1) is left-justified in
+ *    a field as wide as the longest selected name plus the suffix room;
+ *  - ns/op and extra metrics use prettyPrint: "%10.0f" for 0 and values
+ *    >= 999.95, then one more decimal per decade down to "%18.7f", so the
+ *    decimal points line up; ns/op is left out when it is 0;
+ *  - MB/s is "%7.2f", left out when 0; extra metrics come sorted by unit;
+ *  - B/op and allocs/op are "%8d" in Go (integer division, golang/go#24631).
+ *    Here they are exact (see cbench.h): an integer when integral, else a
+ *    decimal, still right-aligned in 8 columns.
+ * Every value is one field and every unit another, as benchfmt expects. */
+#include "cb_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cb_bench_name(char *buf, size_t len, const char *name, int procs)
+{
+	if (procs != 1)
+		snprintf(buf, len, "%s-%d", name, procs);
+	else
+		snprintf(buf, len, "%s", name);
+}
+
+void cb_format_pretty(struct cb_strbuf *sb, double x, const char *unit)
+{
+	static const struct {
+		double min;
+		int width, prec;
+	} rows[] = {
+		{999.95, 10, 0}, {99.995, 12, 1}, {9.9995, 13, 2}, {0.99995, 14, 3},
+		{0.099995, 15, 4}, {0.0099995, 16, 5}, {0.00099995, 17, 6},
+	};
+	double y = fabs(x);
+	int width = 18, prec = 7;
+	if (y == 0) {
+		width = 10;
+		prec = 0;
+	} else {
+		for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+			if (y >= rows[i].min) {
+				width = rows[i].width;
+				prec = rows[i].prec;
+				break;
+			}
+		}
+	}
+	cb_sb_printf(sb, "%*.*f %s", width, prec, x, unit);
+}
+
+void cb_format_double(char *buf, size_t len, double x)
+{
+	if (!isfinite(x)) {
+		snprintf(buf, len, "%s", isnan(x) ? "NaN" : x > 0 ? "+Inf" : "-Inf");
+		return;
+	}
+	/* Beyond 1e15 fixed notation grows long; ParseFloat reads exponents. */
+	if (fabs(x) >= 1e15) {
+		snprintf(buf, len, "%.17g", x);
+		return;
+	}
+	for (int prec = 0; prec <= 60; prec++) {
+		snprintf(buf, len, "%.*f", prec, x);
+		if (strtod(buf, NULL) == x)
+			return;
+	}
+}
+
+static uint64_t gcd(uint64_t a, uint64_t b)
+{
+	while (b) {
+		uint64_t t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+void cb_format_exact(char *buf, size_t len, uint64_t total, int64_t n)
+{
+	if (n <= 0) {
+		snprintf(buf, len, "0");
+		return;
+	}
+	uint64_t den = (uint64_t)n, whole = total / den, rem = total % den;
+	if (rem == 0) {
+		snprintf(buf, len, "%llu", (unsigned long long)whole);
+		return;
+	}
+	uint64_t g = gcd(rem, den);
+	rem /= g;
+	den /= g;
+	uint64_t d = den;
+	while (d % 2 == 0)
+		d /= 2;
+	while (d % 5 == 0)
+		d /= 5;
+	if (d != 1) {
+		/* Not a terminating decimal: the double nearest total/n, printed
+		 * with just enough digits to read back as that double. */
+		cb_format_double(buf, len, (double)total / (double)n);
+		return;
+	}
+	/* den = 2^a 5^b: the expansion ends after max(a, b) digits. */
+	size_t used = (size_t)snprintf(buf, len, "%llu.", (unsigned long long)whole);
+	unsigned __int128 r = rem;
+	while (r != 0 && used + 1 < len) {
+		r *= 10;
+		buf[used++] = (char)('0' + (int)(r / den));
+		r %= den;
+	}
+	buf[used < len ? used : len - 1] = 0;
+}
+
+const struct cb_metric *cb_result_metric(const struct cb_result *r, const char *unit)
+{
+	for (int i = 0; i < r->nmetrics; i++)
+		if (strcmp(r->metrics[i].unit, unit) == 0)
+			return &r->metrics[i];
+	return NULL;
+}
+
+double cb_result_allocs_per_op(const struct cb_result *r)
+{
+	const struct cb_metric *m = cb_result_metric(r, "allocs/op");
+	if (m)
+		return m->value;
+	return r->n > 0 ? (double)r->allocs / (double)r->n : 0;
+}
+
+static bool builtin_unit(const char *unit)
+{
+	return strcmp(unit, "ns/op") == 0 || strcmp(unit, "MB/s") == 0 ||
+	       strcmp(unit, "B/op") == 0 || strcmp(unit, "allocs/op") == 0;
+}
+
+static int by_unit(const void *a, const void *b)
+{
+	return strcmp((*(const struct cb_metric *const *)a)->unit,
+		      (*(const struct cb_metric *const *)b)->unit);
+}
+
+static void mem_column(char *buf, size_t len, const struct cb_result *r, const char *unit,
+		       uint64_t total)
+{
+	const struct cb_metric *m = cb_result_metric(r, unit);
+	if (m)
+		cb_format_double(buf, len, m->value);
+	else
+		cb_format_exact(buf, len, total, r->n);
+}
+
+void cb_format_line(struct cb_strbuf *sb, int max_len, const struct cb_result *r)
+{
+	cb_sb_printf(sb, "%-*s\t%8lld", max_len, r->name, (long long)r->n);
+
+	const struct cb_metric *m = cb_result_metric(r, "ns/op");
+	double ns = m ? m->value : (double)r->ns / (double)r->n;
+	if (ns != 0) {
+		cb_sb_puts(sb, "\t");
+		cb_format_pretty(sb, ns, "ns/op");
+	}
+
+	m = cb_result_metric(r, "MB/s");
+	double mbs = 0;
+	if (m)
+		mbs = m->value;
+	else if (r->bytes > 0 && r->ns > 0 && r->n > 0)
+		mbs = ((double)r->bytes * (double)r->n / 1e6) / ((double)r->ns / 1e9);
+	if (mbs != 0)
+		cb_sb_printf(sb, "\t%7.2f MB/s", mbs);
+
+	const struct cb_metric *extra[CB_MAX_METRICS];
+	int nextra = 0;
+	for (int i = 0; i < r->nmetrics; i++)
+		if (!builtin_unit(r->metrics[i].unit))
+			extra[nextra++] = &r->metrics[i];
+	qsort(extra, (size_t)nextra, sizeof extra[0], by_unit);
+	for (int i = 0; i < nextra; i++) {
+		cb_sb_puts(sb, "\t");
+		cb_format_pretty(sb, extra[i]->value, extra[i]->unit);
+	}
+
+	if (r->mem_valid || cb_result_metric(r, "B/op") || cb_result_metric(r, "allocs/op")) {
+		char bytes[128], allocs[128];
+		mem_column(bytes, sizeof bytes, r, "B/op", r->alloc_bytes);
+		mem_column(allocs, sizeof allocs, r, "allocs/op", r->allocs);
+		cb_sb_printf(sb, "\t%8s B/op\t%8s allocs/op", bytes, allocs);
+	}
+}

@@ -1,0 +1,150 @@
+/* cb_main.c: the command-line layer: flags, -list, the -timeout watchdog,
+ * the closing PASS/FAIL line and the exit status. It is the only part of the
+ * harness that writes to stderr or picks an exit status. */
+#include "cb_internal.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct watchdog {
+	pthread_t tid;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stop;
+	int64_t timeout_ns;
+	FILE *out;
+	int err_fd;
+};
+
+static void *watch(void *arg)
+{
+	struct watchdog *w = arg;
+	struct timespec deadline;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += (time_t)(w->timeout_ns / 1000000000);
+	deadline.tv_nsec += (long)(w->timeout_ns % 1000000000);
+	if (deadline.tv_nsec >= 1000000000) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&w->lock);
+	int rc = 0;
+	while (!w->stop && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&w->cond, &w->lock, &deadline);
+	bool fire = !w->stop;
+	pthread_mutex_unlock(&w->lock);
+	if (!fire)
+		return NULL;
+	char name[600], dur[64], msg[800];
+	cb_current_name(name, sizeof name);
+	cb_format_duration(w->timeout_ns, dur, sizeof dur);
+	int n = snprintf(msg, sizeof msg, "cbench: test timed out after %s\n\trunning: %s\n", dur,
+			 name[0] ? name : "(none)");
+	fflush(w->out);
+	if (write(w->err_fd, msg, (size_t)n) < 0) {
+		/* nothing left to report to */
+	}
+	_exit(1);
+}
+
+static bool watchdog_start(struct watchdog *w)
+{
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, &attr);
+	pthread_condattr_destroy(&attr);
+	return pthread_create(&w->tid, NULL, watch, w) == 0;
+}
+
+static void watchdog_stop(struct watchdog *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->stop = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->tid, NULL);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+	return slash ? slash + 1 : path ? path : "cbench";
+}
+
+static int list_benchmarks(const char *pattern, FILE *out, FILE *err)
+{
+	struct cb_matcher m;
+	char msg[512];
+	if (cb_matcher_init(&m, pattern, msg, sizeof msg)) {
+		fprintf(err, "cbench: -list: %s\n", msg);
+		return 2;
+	}
+	for (size_t i = 0; i < cb_registry_count(); i++) {
+		const struct cb_entry *e = cb_registry_get(i);
+		if (cb_matcher_match(&m, e->name, NULL))
+			fprintf(out, "%s\n", e->name);
+	}
+	cb_matcher_free(&m);
+	return 0;
+}
+
+static int run_suite(const struct cb_config *cfg, FILE *out, FILE *err)
+{
+	struct cb_suite s;
+	cb_suite_init(&s, cfg, out);
+	char msg[512];
+	if (cb_matcher_init(&s.match, cfg->bench, msg, sizeof msg)) {
+		fprintf(err, "cbench: -bench: %s\n", msg);
+		cb_suite_free(&s);
+		return 2;
+	}
+	s.hooks_active = cb_hooks_active();
+	if (!s.hooks_active)
+		fprintf(err, "cbench: warning: the allocator hooks are not active (static libc, "
+			     "sanitizer or another allocator?): B/op and allocs/op are not reported\n");
+	struct watchdog w = {.timeout_ns = cfg->timeout_ns, .out = out, .err_fd = fileno(err)};
+	bool watching = cfg->timeout_ns > 0 && watchdog_start(&w);
+	cb_suite_run(&s);
+	if (watching)
+		watchdog_stop(&w);
+	int status = s.failed || s.skipped ? 1 : 0;
+	if (s.ran + s.failed + s.skipped == 0) {
+		fprintf(err, "cbench: no benchmark matches -bench \"%s\"\n", cfg->bench ? cfg->bench : "");
+		status = 1;
+	}
+	if (!cfg->json)
+		fprintf(out, "%s\n", status ? "FAIL" : "PASS");
+	fflush(out);
+	cb_suite_free(&s);
+	return status;
+}
+
+int cb_main_io(int argc, char **argv, FILE *out, FILE *err)
+{
+	const char *prog = base_name(argc > 0 ? argv[0] : NULL);
+	struct cb_config cfg;
+	char msg[512];
+	if (cb_flags_parse(argc, argv, cb_sysinfo_nprocs(), &cfg, msg, sizeof msg)) {
+		fprintf(err, "%s\n", msg);
+		cb_flags_usage(err, prog);
+		return 2;
+	}
+	if (cfg.help) {
+		cb_flags_usage(out, prog);
+		return 0;
+	}
+	if (!cfg.pkg)
+		cfg.pkg = prog;
+	if (cfg.list)
+		return list_benchmarks(cfg.list, out, err);
+	return run_suite(&cfg, out, err);
+}
+
+int cbench_main(int argc, char **argv)
+{
+	return cb_main_io(argc, argv, stdout, stderr);
+}

@@ -1,0 +1,210 @@
+/* cbench.h: write benchmarks in C, get ns/op, B/op and allocs/op in Go's
+ * benchmark format. This is the only public header of libcbench.
+ *
+ *   #include <cbench.h>
+ *   BENCH(Strdup) {
+ *       for (int64_t i = 0; i < b->n; i++) {
+ *           char *s = strdup("hello, world");
+ *           cbench_keep(s);
+ *           free(s);
+ *       }
+ *   }
+ *
+ * Link with `pkg-config --cflags --libs cbench`; the library supplies main()
+ * (a program with its own main calls cbench_main). Run `./prog -h` for flags.
+ *
+ * Ownership: the harness owns every cbench_b and cbench_pb; a benchmark only
+ * borrows them for the duration of its call. Strings passed in are copied.
+ *
+ * Counting rules (allocator hooks replace malloc and friends in the program):
+ *  - allocs/op = successful allocations / n, B/op = requested bytes / n,
+ *    counted only while the timer runs, from every thread, including the
+ *    allocations libc (strdup, fopen, getline, asprintf) and shared libraries
+ *    make. realloc(NULL, s) is malloc(s); realloc(p, s) with s > 0 that
+ *    succeeds is one allocation of s bytes plus one free, moved or not;
+ *    realloc(p, 0) is a free; failed calls and free(NULL) count nothing.
+ *  - One-time allocations: every benchmark (and every -count repetition) is
+ *    first called once with n = 1 as a warm-up that is never reported; the
+ *    reported line always comes from a later, calibrated run. So a lazily
+ *    allocated buffer does not show up as allocations (unlike Go, #20590).
+ *  - B/op and allocs/op are exact: an integer when the total divides by n;
+ *    otherwise all the digits of the decimal when total/n terminates
+ *    (9985/1000 prints 9.985), else the shortest decimal that reads back as
+ *    the nearest double (1/3 prints 0.3333333333333333). Every form is a
+ *    plain decimal that Go's strconv.ParseFloat (so benchstat) accepts.
+ *  - Limits: the hooks need glibc linked dynamically (the default). A fully
+ *    static program does not link: libc.a defines malloc in the same object
+ *    as __libc_malloc ("multiple definition of malloc"). A program that
+ *    brings its own allocator (jemalloc, tcmalloc linked in, ASan) clashes the
+ *    same way or wins symbol binding; when the harness sees at start-up that
+ *    its hooks are not called it warns on stderr and omits B/op and
+ *    allocs/op. Memory obtained with mmap or sbrk directly is not counted.
+ *
+ * Output: Go's format (goos/goarch/pkg/cpu header, one line per result,
+ * "--- FAIL/SKIP/BENCH:" blocks, PASS or FAIL), which benchstat reads. With
+ * -json, one JSON object per result instead (see harness/cb_json.c for the
+ * fields): name, status ("ok", "fail", "skip"), n, ns_per_op, bytes_per_op,
+ * allocs_per_op, the exact totals allocs and alloc_bytes, mb_per_s,
+ * metrics, output, and the header values; no PASS/FAIL line.
+ *
+ * Exit status of cbench_main: 0 when every selected benchmark ran and
+ * passed; 1 when one failed, was skipped, broke its zero-allocation contract,
+ * when -bench selected nothing, or on -timeout; 2 on a usage error.
+ */
+#ifndef CBENCH_H
+#define CBENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define CBENCH_PRINTF_(f, a) __attribute__((format(printf, f, a)))
+#define CBENCH_NORETURN_ __attribute__((noreturn))
+#define CBENCH_UNUSED_ __attribute__((unused))
+#define CBENCH_CONSTRUCTOR_ __attribute__((constructor))
+#else
+#error "cbench needs gcc or clang (constructor attribute for BENCH registration)"
+#endif
+
+struct cb_run;
+
+/* The benchmark handle. `n` is the number of iterations this call must run;
+ * the fields ending in '_' belong to the harness. */
+typedef struct cbench_b {
+	int64_t n;
+	int64_t loop_i_;
+	struct cb_run *run_;
+} cbench_b;
+
+typedef void cbench_fn(cbench_b *b);
+typedef void cbench_sub_fn(cbench_b *b, void *ctx);
+
+/* Registration. BENCH(Name) defines BenchmarkName; BENCH_ZERO_ALLOC(Name)
+ * also declares that it must not allocate in its measured loop. Names should
+ * start with an upper-case letter or digit, as Go's tools expect. */
+enum { CBENCH_ZERO_ALLOC = 1 };
+void cbench_register(const char *name, cbench_fn *fn, unsigned flags);
+
+#define CBENCH_DEFINE_(Name, flags)                                          \
+	static void cbench_fn_##Name(cbench_b *b);                           \
+	static CBENCH_CONSTRUCTOR_ void cbench_reg_##Name(void)              \
+	{                                                                    \
+		cbench_register("Benchmark" #Name, cbench_fn_##Name, flags); \
+	}                                                                    \
+	static void cbench_fn_##Name(cbench_b *b CBENCH_UNUSED_)
+#define BENCH(Name) CBENCH_DEFINE_(Name, 0)
+#define BENCH_ZERO_ALLOC(Name) CBENCH_DEFINE_(Name, CBENCH_ZERO_ALLOC)
+
+/* Runs the registered benchmarks as the command line says; returns the exit
+ * status (see above). Writes results to stdout and errors to stderr. */
+int cbench_main(int argc, char **argv);
+
+/* Timer control, as Go's ResetTimer/StopTimer/StartTimer. The timer runs
+ * when the benchmark is called; reset zeroes elapsed time, allocation counts
+ * and reported metrics. Allocations while the timer is stopped are not
+ * counted. */
+void cbench_reset_timer(cbench_b *b);
+void cbench_stop_timer(cbench_b *b);
+void cbench_start_timer(cbench_b *b);
+
+/* while (cbench_loop(b)) { ... } runs the body b->n times; setup before the
+ * first call and cleanup after the last are not timed (like Go's b.Loop,
+ * except that the harness still calls the function once per calibration
+ * step, and results must still be passed to cbench_keep). */
+bool cbench_loop_slow_(cbench_b *b);
+static inline bool cbench_loop(cbench_b *b)
+{
+	if (b->loop_i_ != 0 && b->loop_i_ < b->n) {
+		b->loop_i_++;
+		return true;
+	}
+	return cbench_loop_slow_(b);
+}
+
+/* Declares the benchmark must not allocate while timed (same as declaring
+ * it with BENCH_ZERO_ALLOC). When it does, its result line is still printed,
+ * followed by "--- FAIL: ..." naming allocs/op, and the program exits 1. */
+void cbench_expect_zero_alloc(cbench_b *b);
+
+/* Bytes processed per operation: adds an MB/s column. */
+void cbench_set_bytes(cbench_b *b, int64_t bytes_per_op);
+
+/* Adds "value unit" to the line (Go's ReportMetric): extra units print sorted
+ * after the built-in ones; "ns/op", "MB/s", "B/op" or "allocs/op" override
+ * the measured value, and ns/op set to 0 hides that column. A unit that is
+ * empty, holds white space or is longer than 63 bytes fails the benchmark. */
+void cbench_report_metric(cbench_b *b, double value, const char *unit);
+
+/* Log, skip and fail. Messages are printed after the benchmark's line as
+ * Go does ("--- BENCH:", "--- SKIP:", "--- FAIL:", each message indented
+ * with its file:line). cbench_skip and cbench_fatal end the benchmark by
+ * longjmp back to the harness, so the benchmark's own cleanup after the call
+ * does not run; call them only from the thread that runs the benchmark (from
+ * a parallel body they end that worker thread). cbench_error marks the
+ * benchmark failed and continues. */
+#define cbench_log(b, ...) cbench_log_at_(b, __FILE__, __LINE__, __VA_ARGS__)
+#define cbench_error(b, ...) cbench_error_at_(b, __FILE__, __LINE__, __VA_ARGS__)
+#define cbench_skip(b, ...) cbench_skip_at_(b, __FILE__, __LINE__, __VA_ARGS__)
+#define cbench_fatal(b, ...) cbench_fatal_at_(b, __FILE__, __LINE__, __VA_ARGS__)
+void cbench_log_at_(cbench_b *b, const char *file, int line, const char *fmt, ...)
+	CBENCH_PRINTF_(4, 5);
+void cbench_error_at_(cbench_b *b, const char *file, int line, const char *fmt, ...)
+	CBENCH_PRINTF_(4, 5);
+CBENCH_NORETURN_ void cbench_skip_at_(cbench_b *b, const char *file, int line,
+				      const char *fmt, ...) CBENCH_PRINTF_(4, 5);
+CBENCH_NORETURN_ void cbench_fatal_at_(cbench_b *b, const char *file, int line,
+				       const char *fmt, ...) CBENCH_PRINTF_(4, 5);
+bool cbench_failed(const cbench_b *b);
+
+/* Sub-benchmark "Parent/name" (white space in name becomes '_'). A benchmark
+ * that calls cbench_run is not measured itself; it is called once with
+ * n = 1 and each sub-benchmark is calibrated and reported on its own.
+ * Returns false when the sub-benchmark failed. */
+bool cbench_run(cbench_b *b, const char *name, cbench_sub_fn *fn, void *ctx);
+
+/* Parallel benchmarks (Go's RunParallel): body runs on (parallelism x the
+ * current -cpu value) threads that share the b->n iterations; each loops
+ * while (cbench_pb_next(pb)). ns/op is wall time over all threads; the
+ * allocations of every thread are counted (thread creation is not). */
+typedef struct cbench_pb {
+	uint64_t cache_;
+	uint64_t grain_;
+	uint64_t total_;
+	void *shared_;
+} cbench_pb;
+typedef void cbench_body_fn(cbench_pb *pb, void *ctx);
+void cbench_run_parallel(cbench_b *b, cbench_body_fn *body, void *ctx);
+void cbench_set_parallelism(cbench_b *b, int p);
+bool cbench_pb_refill_(cbench_pb *pb);
+static inline bool cbench_pb_next(cbench_pb *pb)
+{
+	if (pb->cache_ == 0 && !cbench_pb_refill_(pb))
+		return false;
+	pb->cache_--;
+	return true;
+}
+
+/* The -cpu value the benchmark runs with now (default: the CPUs available). */
+int cbench_procs(const cbench_b *b);
+
+/* cbench_keep(x) makes the compiler believe x (and memory it points to) is
+ * used, so work producing it is not deleted; cbench_clobber() makes it
+ * believe all memory it may reach (globals, pointers already passed to
+ * cbench_keep) is read and written. Without them gcc and clang at -O2
+ * delete malloc/free and strdup/free pairs. The empty asm takes
+ * x as an input and clobbers memory, so it costs no instruction. */
+#define cbench_keep(x)                                                  \
+	do {                                                            \
+		__typeof__(x) cbench_kept_ = (x);                       \
+		__asm__ __volatile__("" : : "g"(cbench_kept_) : "memory"); \
+	} while (0)
+#define cbench_clobber() __asm__ __volatile__("" : : : "memory")
+
+#ifdef __cplusplus
+}
+#endif
+#endif
