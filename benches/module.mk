@@ -1,0 +1,19 @@
+# benches build fragment: every example suite in BENCH_SRCS is linked into
+# one binary, $(BUILD)/benches/cbench-examples (BENCH() registers each
+# benchmark, so adding a file to the list is all it takes). `make bench`
+# runs it; pass runner flags with BENCHFLAGS, e.g.
+#   make bench BENCHFLAGS='-bench Hook -count 10'
+
+BENCH_SRCS := benches/strbuild.c benches/itoa.c benches/pool.c benches/sizes.c \
+              benches/header.c benches/cjson.c benches/retain.c \
+              benches/hook_overhead.c
+BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
+OBJS += $(BENCH_OBJS)
+BENCHFLAGS ?=
+
+$(BUILD)/benches/cbench-examples: $(BENCH_OBJS) $(BUILD)/libcbench.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $(BENCH_OBJS) $(BUILD)/libcbench.a $(CBENCH_LIBS)
+
+bench: $(BUILD)/benches/cbench-examples
+	$(BUILD)/benches/cbench-examples -pkg cbench/benches $(BENCHFLAGS)
