@@ -1,0 +1,109 @@
+/*
+ * benchfmt.h — reader for the Go benchmark data format (configuration lines,
+ * result lines, Unit metadata lines). See benchfmt.c for the format itself.
+ *
+ * Ownership: a bs_reader borrows the FILE and the intern map given to it; the
+ * records it returns (bs_result, messages) stay valid only until the next
+ * call to bs_reader_next. Strings inside them (names, units, config values)
+ * are interned in the caller's map and live as long as that map's arena.
+ */
+#ifndef BSTAT_BENCHFMT_H
+#define BSTAT_BENCHFMT_H
+
+#include <stdio.h>
+
+#include "util.h"
+
+typedef struct bs_config {
+	const char *key;    /* interned */
+	const char *value;  /* interned, never "" (an empty value deletes the key) */
+	int file;           /* 1: from a "key: value" line; 0: set by the reader (.file) */
+} bs_config;
+
+typedef struct bs_value {
+	double value;       /* tidied: ns/op values are in sec/op, MB/s in B/s */
+	const char *unit;   /* tidied unit, interned */
+	const char *orig_unit; /* unit as written when tidying changed it, else NULL */
+	double orig_value;
+} bs_value;
+
+typedef struct bs_result {
+	bs_config *config;
+	size_t nconfig, config_cap;
+	const char *name;   /* without the "Benchmark" prefix, interned */
+	size_t name_len;
+	long long iters;
+	bs_value *values;
+	size_t nvalues, values_cap;
+	const char *file;   /* file name as given, for messages */
+	long line;          /* 1-based line number of this result */
+} bs_result;
+
+/* Unit metadata (`Unit <unit> key=value ...`), shared by all files of a run. */
+typedef struct bs_unit_meta {
+	bs_map map;         /* "tidyunit\0key" -> index into values */
+	const char **values;
+	size_t n, cap;
+} bs_unit_meta;
+void bs_unit_meta_init(bs_unit_meta *m, bs_arena *a);
+void bs_unit_meta_free(bs_unit_meta *m);
+/* The value of key for unit (tidied before lookup), or NULL. */
+const char *bs_unit_meta_get(const bs_unit_meta *m, const char *unit, const char *key);
+
+enum bs_record {
+	BS_REC_EOF,         /* no more records */
+	BS_REC_RESULT,      /* r->result holds a benchmark result */
+	BS_REC_SYNTAX,      /* r->message holds "file:line: what is wrong" */
+	BS_REC_IOERR        /* r->message holds a read error; the file is done */
+};
+
+typedef struct bs_reader {
+	FILE *in;
+	bs_map *interns;
+	bs_unit_meta *units;
+	bs_result result;
+	bs_buf line, message;      /* line borrows linebuf */
+	char *linebuf;
+	size_t linebuf_cap;
+	char **pending;     /* queued syntax messages from one Unit line */
+	size_t npending, pending_cap, pending_pos;
+} bs_reader;
+
+void bs_reader_init(bs_reader *r, bs_map *interns, bs_unit_meta *units);
+void bs_reader_free(bs_reader *r);
+/*
+ * Starts reading `in` (borrowed). The configuration is cleared, then .file
+ * is set to label (the column name the file gets); messages name file.
+ */
+void bs_reader_reset(bs_reader *r, FILE *in, const char *file, const char *label);
+enum bs_record bs_reader_next(bs_reader *r);
+
+/* Sets (or with value "" deletes) a configuration key of a result. */
+void bs_result_set_config(bs_result *res, const char *key, const char *value, int file);
+/* The value of a configuration key, or NULL. */
+const char *bs_result_get_config(const bs_result *res, const char *key);
+
+/*
+ * Name helpers (benchmark names as Go's testing package writes them,
+ * "Base/key=value/sub-8"): the base name (up to the first '/', or without
+ * the -P suffix), and the parts after it, each starting with '/' or, for
+ * a trailing GOMAXPROCS, '-'. Part pointers point into name.
+ */
+typedef struct bs_name_part {
+	const char *s;
+	size_t len;
+} bs_name_part;
+/* Returns the number of parts (<= max written); base gets the base name. */
+size_t bs_name_parts(const char *name, size_t len, bs_name_part *base,
+                     bs_name_part *parts, size_t max);
+size_t bs_name_base_len(const char *name, size_t len);
+
+/*
+ * Parses a number as Go's strconv.ParseFloat does (decimal, exponent, hex
+ * with p exponent, inf/infinity/nan in any case). Returns 0 and sets *out,
+ * or -1 with *err "invalid syntax" / "value out of range".
+ */
+int bs_parse_float(const char *s, size_t n, double *out, const char **err);
+int bs_parse_int(const char *s, size_t n, long long *out, const char **err);
+
+#endif

@@ -1,0 +1,391 @@
+/*
+ * benchtab.c — building bs_tables from results.
+ *
+ * Results are bucketed as they arrive: table key (configuration + unit)
+ * -> cell (row key, column key) -> sample values, plus the set of residue
+ * keys seen in the cell (the parts of the result no projection shows; when
+ * they differ, unlike benchmarks were pooled and the cell says "benchmarks
+ * vary in ..."). Finishing sorts tables, rows and columns by their
+ * projections' orders, summarizes each cell, compares it with column 0 of
+ * its row, and computes the geomean row the way benchstat does: a geomean
+ * of centers per column and, for other columns, a geomean of ratios to the
+ * base (equal centers count as ratio 1, a zero base makes it unknown).
+ */
+#include "benchtab.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct bcell {
+	double *values;
+	size_t n, cap;
+	int *residue;               /* distinct residue keys */
+	size_t nres, res_cap;
+	int row, col;
+} bcell;
+
+typedef struct btable {
+	int key;
+	int *rows, *cols;
+	size_t nrows, ncols, rows_cap, cols_cap;
+	bs_map rowset, colset, cellmap;
+	bcell *cells;
+	size_t ncells, cells_cap;
+} btable;
+
+struct bs_builder {
+	bs_arena *arena;
+	bs_projection *table_by, *row_by, *col_by, *residue;
+	btable *tables;
+	size_t ntables, tables_cap;
+	int *table_of_key;          /* table key -> index + 1 */
+	size_t tok_cap;
+	int *tkeys;
+	size_t tkeys_cap;
+	size_t count;
+};
+
+bs_builder *bs_builder_new(bs_arena *a, bs_projection *table_by, bs_projection *row_by,
+                           bs_projection *col_by, bs_projection *residue)
+{
+	bs_builder *b = bs_alloc(a, sizeof *b);
+	*b = (bs_builder){ .arena = a, .table_by = table_by, .row_by = row_by,
+	                   .col_by = col_by, .residue = residue };
+	return b;
+}
+
+void bs_builder_free(bs_builder *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->ntables; i++) {
+		btable *t = &b->tables[i];
+		for (size_t j = 0; j < t->ncells; j++) {
+			free(t->cells[j].values);
+			free(t->cells[j].residue);
+		}
+		free(t->cells);
+		free(t->rows);
+		free(t->cols);
+	}
+	free(b->tables);
+	free(b->table_of_key);
+	free(b->tkeys);
+}
+
+size_t bs_builder_count(const bs_builder *b)
+{
+	return b->count;
+}
+
+static btable *table_for(bs_builder *b, int key)
+{
+	if ((size_t)key >= b->tok_cap) {
+		size_t old = b->tok_cap;
+		bs_grow(&b->table_of_key, &b->tok_cap, (size_t)key + 1, sizeof *b->table_of_key);
+		memset(b->table_of_key + old, 0, (b->tok_cap - old) * sizeof *b->table_of_key);
+	}
+	if (!b->table_of_key[key]) {
+		bs_grow(&b->tables, &b->tables_cap, b->ntables + 1, sizeof *b->tables);
+		btable *t = &b->tables[b->ntables++];
+		memset(t, 0, sizeof *t);
+		t->key = key;
+		bs_map_init(&t->rowset, b->arena);
+		bs_map_init(&t->colset, b->arena);
+		bs_map_init(&t->cellmap, b->arena);
+		b->table_of_key[key] = (int)b->ntables;
+	}
+	return &b->tables[b->table_of_key[key] - 1];
+}
+
+static void add_key(bs_map *set, int **arr, size_t *n, size_t *cap, int key)
+{
+	int created;
+	bs_map_put(set, (const char *)&key, sizeof key, 0, &created);
+	if (created) {
+		bs_grow(arr, cap, *n + 1, sizeof **arr);
+		(*arr)[(*n)++] = key;
+	}
+}
+
+static bcell *cell_for(btable *t, int row, int col)
+{
+	int rc[2] = { row, col }, created;
+	bs_map_ent *e = bs_map_put(&t->cellmap, (const char *)rc, sizeof rc, (long)t->ncells, &created);
+	if (created) {
+		bs_grow(&t->cells, &t->cells_cap, t->ncells + 1, sizeof *t->cells);
+		bcell *c = &t->cells[t->ncells++];
+		memset(c, 0, sizeof *c);
+		c->row = row;
+		c->col = col;
+		add_key(&t->rowset, &t->rows, &t->nrows, &t->rows_cap, row);
+		add_key(&t->colset, &t->cols, &t->ncols, &t->cols_cap, col);
+	}
+	return &t->cells[e->value];
+}
+
+void bs_builder_add(bs_builder *b, const bs_result *res)
+{
+	if (res->nvalues == 0)
+		return;
+	bs_grow(&b->tkeys, &b->tkeys_cap, res->nvalues, sizeof *b->tkeys);
+	bs_project_values(b->table_by, res, b->tkeys);
+	int row = bs_project(b->row_by, res);
+	int col = bs_project(b->col_by, res);
+	int resid = bs_project(b->residue, res);
+	for (size_t i = 0; i < res->nvalues; i++) {
+		bcell *c = cell_for(table_for(b, b->tkeys[i]), row, col);
+		bs_grow(&c->values, &c->cap, c->n + 1, sizeof *c->values);
+		c->values[c->n++] = res->values[i].value;
+		size_t j;
+		for (j = 0; j < c->nres && c->residue[j] != resid; j++)
+			;
+		if (j == c->nres) {
+			bs_grow(&c->residue, &c->res_cap, c->nres + 1, sizeof *c->residue);
+			c->residue[c->nres++] = resid;
+		}
+	}
+	b->count++;
+}
+
+/* ---- finishing ---- */
+
+typedef struct notes {
+	const char **items;
+	size_t n, cap;
+} notes;
+
+static void note(bs_arena *a, notes *ns, const char *text)
+{
+	bs_agrow(a, &ns->items, &ns->cap, ns->n + 1, sizeof *ns->items);
+	ns->items[ns->n++] = bs_strdup(a, text);
+}
+
+static void note_warning(bs_arena *a, notes *ns, const st_warning *w)
+{
+	char buf[160];
+	st_warning_format(w, buf, sizeof buf);
+	note(a, ns, buf);
+}
+
+/* benchmath's AssumeExact: the center is the most common value (the first
+ * of equally common ones), the range is min..max. */
+static st_summary exact_summary(const double *v, size_t n, bs_arena *a, notes *ns)
+{
+	double val = v[0], mode = v[0];
+	size_t count = 1, mode_count = 1;
+	for (size_t i = 1; i < n; i++) {
+		if (v[i] == val) {
+			if (++count > mode_count)
+				mode = val, mode_count = count;
+		} else {
+			val = v[i], count = 1;
+		}
+	}
+	st_summary s = { .center = mode, .lo = v[0], .hi = v[n - 1], .confidence = 1 };
+	if (mode_count != n) {
+		char lo[40], hi[40], buf[160];
+		st_format_go_float(v[0], lo, sizeof lo);
+		st_format_go_float(v[n - 1], hi, sizeof hi);
+		snprintf(buf, sizeof buf, "exact distribution expected, but values range from %s to %s", lo, hi);
+		note(a, ns, buf);
+	}
+	return s;
+}
+
+static void summarize_cell(bs_builder *b, bs_table *t, bcell *bc, bs_cell *c, double confidence)
+{
+	notes ns = { 0 };
+	c->n = bc->n;
+	c->values = bs_alloc(b->arena, bc->n * sizeof *c->values);
+	memcpy(c->values, bc->values, bc->n * sizeof *c->values);
+	st_sort(c->values, c->n);
+	if (bc->nres > 1) {
+		bs_buf names = { 0 }, msg = { 0 };
+		if (bs_nonsingular_fields(b->residue, bc->residue, bc->nres, &names) > 0) {
+			bs_buf_printf(&msg, "benchmarks vary in %s", names.s);
+			note(b->arena, &ns, msg.s);
+		}
+		bs_buf_free(&names);
+		bs_buf_free(&msg);
+	}
+	if (t->assume_exact) {
+		c->summary = exact_summary(c->values, c->n, b->arena, &ns);
+	} else {
+		c->summary = st_median_summary(c->values, c->n, confidence);
+		for (int i = 0; i < c->summary.nwarnings; i++)
+			note_warning(b->arena, &ns, &c->summary.warnings[i]);
+	}
+	c->notes = ns.items;
+	c->nnotes = ns.n;
+}
+
+static void compare_cell(bs_arena *a, const bs_table *t, bs_cell *c, double alpha)
+{
+	notes ns = { 0 };
+	c->has_cmp = 1;
+	if (t->assume_exact) {
+		/* No test: exact values either differ or they do not. */
+		c->cmp = (st_comparison){ .p = 0, .u = NAN, .nx = (int)c->base->n, .ny = (int)c->n,
+		                          .alpha = 0, .exact = 1 };
+		return;
+	}
+	c->cmp = st_mann_whitney(c->base->values, c->base->n, c->values, c->n, alpha);
+	/* Upstream stops at "all samples are equal" and gives no other reason. */
+	int all_equal = 0;
+	for (int i = 0; i < c->cmp.nwarnings; i++)
+		all_equal |= c->cmp.warnings[i].kind == ST_WARN_ALL_EQUAL;
+	for (int i = 0; i < c->cmp.nwarnings; i++)
+		if (!all_equal || c->cmp.warnings[i].kind == ST_WARN_ALL_EQUAL)
+			note_warning(a, &ns, &c->cmp.warnings[i]);
+	c->cmp_notes = ns.items;
+	c->ncmp_notes = ns.n;
+}
+
+static void summarize_col(bs_arena *a, bs_table *t, size_t col, size_t nbase)
+{
+	bs_colsum *s = &t->summary[col];
+	notes ns = { 0 };
+	double *centers = bs_xrealloc(NULL, (t->nrows + 1) * sizeof *centers);
+	double *ratios = bs_xrealloc(NULL, (t->nrows + 1) * sizeof *ratios);
+	size_t nc = 0, nr = 0;
+	int bad_ratio = 0, is_base = col == 0;
+	for (size_t r = 0; r < t->nrows; r++) {
+		const bs_cell *c = bs_table_cell(t, r, col);
+		if (!c)
+			continue;
+		centers[nc++] = c->summary.center;
+		if (!c->base)
+			continue;
+		double x = c->summary.center, y = c->base->summary.center;
+		if (x == y) {
+			ratios[nr++] = 1;
+		} else if (y == 0) {
+			bad_ratio = 1;
+			ratios[nr++] = 0;
+		} else {
+			ratios[nr++] = x / y;
+		}
+	}
+	if (!is_base && nbase != nr)
+		note(a, &ns, "benchmark set differs from baseline; geomeans may not be comparable");
+	double gm = st_geomean(centers, nc);
+	if (isnan(gm))
+		note(a, &ns, "summaries must be >0 to compute geomean");
+	else
+		s->has_summary = 1, s->summary = gm;
+	if (!is_base && !bad_ratio) {
+		gm = st_geomean(ratios, nr);
+		if (isnan(gm))
+			note(a, &ns, "ratios must be >0 to compute geomean");
+		else
+			s->has_ratio = 1, s->ratio = gm;
+	}
+	s->notes = ns.items;
+	s->nnotes = ns.n;
+	free(centers);
+	free(ratios);
+}
+
+static const char **key_strings(bs_arena *a, bs_projection *pr, int key, bs_field **fields, size_t n)
+{
+	const char **out = bs_alloc(a, (n + 1) * sizeof *out);
+	for (size_t i = 0; i < n; i++)
+		out[i] = bs_key_get(pr, key, fields[i]);
+	return out;
+}
+
+static void finish_table(bs_builder *b, btable *bt, bs_table *t, double confidence,
+                         double alpha, const bs_unit_meta *units)
+{
+	bs_arena *a = b->arena;
+	bs_field *uf = bs_projection_unit_field(b->table_by);
+	t->unit = bs_key_get(b->table_by, bt->key, uf);
+	const char *assume = units ? bs_unit_meta_get(units, t->unit, "assume") : NULL;
+	t->assume_exact = assume && strcmp(assume, "exact") == 0;
+	t->summary_label = "geomean";
+
+	size_t nf;
+	bs_field **tf = bs_projection_fields(b->table_by, &nf);
+	t->config_names = bs_alloc(a, (nf + 1) * sizeof *t->config_names);
+	t->config_values = bs_alloc(a, (nf + 1) * sizeof *t->config_values);
+	for (size_t i = 0; i < nf; i++) {
+		if (tf[i] == uf)
+			continue;
+		t->config_names[t->nconfig] = tf[i]->name;
+		t->config_values[t->nconfig++] = bs_key_get(b->table_by, bt->key, tf[i]);
+	}
+
+	bs_sort_keys(b->row_by, bt->rows, bt->nrows);
+	bs_sort_keys(b->col_by, bt->cols, bt->ncols);
+	t->nrows = bt->nrows;
+	t->ncols = bt->ncols;
+	bs_buf label = { 0 };
+	t->row_labels = bs_alloc(a, (t->nrows + 1) * sizeof *t->row_labels);
+	for (size_t r = 0; r < t->nrows; r++) {
+		bs_key_label(b->row_by, bt->rows[r], &label);
+		t->row_labels[r] = bs_strdup(a, label.s);
+	}
+	bs_buf_free(&label);
+	bs_field **cf = bs_projection_fields(b->col_by, &t->ncol_fields);
+	t->col_field_names = bs_alloc(a, (t->ncol_fields + 1) * sizeof *t->col_field_names);
+	for (size_t i = 0; i < t->ncol_fields; i++)
+		t->col_field_names[i] = cf[i]->name;
+	t->col_values = bs_alloc(a, (t->ncols + 1) * sizeof *t->col_values);
+	for (size_t c = 0; c < t->ncols; c++)
+		t->col_values[c] = key_strings(a, b->col_by, bt->cols[c], cf, t->ncol_fields);
+
+	/* Positions of row and column keys, for placing cells. */
+	bs_map rpos, cpos;
+	bs_map_init(&rpos, a);
+	bs_map_init(&cpos, a);
+	for (size_t r = 0; r < t->nrows; r++)
+		bs_map_put(&rpos, (const char *)&bt->rows[r], sizeof(int), (long)r, NULL);
+	for (size_t c = 0; c < t->ncols; c++)
+		bs_map_put(&cpos, (const char *)&bt->cols[c], sizeof(int), (long)c, NULL);
+	t->cells = bs_alloc(a, (t->nrows * t->ncols + 1) * sizeof *t->cells);
+	for (size_t i = 0; i < bt->ncells; i++) {
+		bcell *bc = &bt->cells[i];
+		size_t r = (size_t)bs_map_find(&rpos, (const char *)&bc->row, sizeof(int))->value;
+		size_t c = (size_t)bs_map_find(&cpos, (const char *)&bc->col, sizeof(int))->value;
+		bs_cell *cell = bs_alloc(a, sizeof *cell);
+		summarize_cell(b, t, bc, cell, confidence);
+		t->cells[r * t->ncols + c] = cell;
+	}
+	size_t nbase = 0;
+	for (size_t r = 0; r < t->nrows; r++) {
+		bs_cell *base = t->cells[r * t->ncols];
+		nbase += base != NULL;
+		for (size_t c = 1; c < t->ncols && base; c++) {
+			bs_cell *cell = t->cells[r * t->ncols + c];
+			if (!cell)
+				continue;
+			cell->base = base;
+			compare_cell(a, t, cell, alpha);
+		}
+	}
+	t->summary = bs_alloc(a, (t->ncols + 1) * sizeof *t->summary);
+	for (size_t c = 0; c < t->ncols; c++)
+		summarize_col(a, t, c, nbase);
+}
+
+bs_tables *bs_builder_finish(bs_builder *b, double confidence, double alpha,
+                             const bs_unit_meta *units)
+{
+	bs_tables *ts = bs_alloc(b->arena, sizeof *ts);
+	ts->confidence = confidence;
+	ts->alpha = alpha;
+	ts->n = b->ntables;
+	ts->tables = bs_alloc(b->arena, (ts->n + 1) * sizeof *ts->tables);
+	int *keys = bs_xrealloc(NULL, (ts->n + 1) * sizeof *keys);
+	for (size_t i = 0; i < ts->n; i++)
+		keys[i] = b->tables[i].key;
+	bs_sort_keys(b->table_by, keys, ts->n);
+	for (size_t i = 0; i < ts->n; i++)
+		finish_table(b, &b->tables[b->table_of_key[keys[i]] - 1], &ts->tables[i],
+		             confidence, alpha, units);
+	free(keys);
+	return ts;
+}

@@ -1,0 +1,49 @@
+/*
+ * cli.h — the bstat command: flags, reading inputs, building and printing
+ * the tables. main() only calls bs_main; tests call it with their own
+ * argv and streams. This is the one place that writes to stderr and picks
+ * exit statuses: 0 done, 2 usage error or unusable input (as benchstat:
+ * bad flags print usage and exit 2).
+ */
+#ifndef BSTAT_CLI_H
+#define BSTAT_CLI_H
+
+#include <stdio.h>
+
+#include "table.h"
+#include "util.h"
+
+/* Every flag lands here; bs_parse_flags is the one place that fills it.
+ * New flags (e.g. the gate's -gate and its rules) get a field here and a
+ * row in the flag table in cli.c. */
+typedef struct bs_options {
+	const char *table, *row, *col, *ignore, *filter, *format;
+	double alpha, confidence;
+	int help;                   /* -h / -help was given */
+	char **files;               /* the inputs, "label=path" allowed, "-" is stdin */
+	int nfiles;
+} bs_options;
+
+/* Defaults as benchstat: -table .config -row .fullname -col .file ... */
+void bs_options_default(bs_options *o);
+
+/*
+ * Parses argv[1..argc) like Go's flag package (-x v, -x=v, --x, "--"
+ * ends flags, the first non-flag starts the inputs). Returns 0, or -1
+ * after writing the problem and the usage to err.
+ */
+int bs_parse_flags(int argc, char **argv, bs_options *o, FILE *err);
+void bs_usage(FILE *err);
+
+/*
+ * Reads the inputs and builds the tables in arena a. Syntax errors in
+ * inputs are written to err as "file:line: message" and skipped. Returns
+ * 0 with *out set, or 2 after writing "bstat: ..." to err (bad -filter or
+ * projection, unreadable file, a file with no results).
+ */
+int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **out, FILE *err);
+
+/* The whole command. Returns the exit status. */
+int bs_main(int argc, char **argv, FILE *out, FILE *err);
+
+#endif

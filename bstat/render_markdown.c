@@ -1,0 +1,177 @@
+/*
+ * render_markdown.c — -format markdown, for pull-request comments and
+ * GitHub step summaries: per table, the changed configuration as a line
+ * of `key: value`, then a pipe table with one column per input plus a
+ * "vs base" column after each non-base input, the same cell texts as the
+ * text table, and numbered footnotes below. '|' inside cells is escaped.
+ */
+#include "render.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "benchunit.h"
+
+static void cell_text(bs_buf *out, const char *s)
+{
+	bs_buf_putc(out, ' ');
+	for (; *s; s++) {
+		if (*s == '|')
+			bs_buf_putc(out, '\\');
+		bs_buf_putc(out, *s);
+	}
+	bs_buf_puts(out, " |");
+}
+
+typedef struct fnotes {
+	const char **list;
+	size_t n, cap;
+	bs_arena *a;
+	bs_map index;
+} fnotes;
+
+static void add_marks(bs_buf *b, fnotes *fn, const char **notes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int created;
+		bs_map_ent *e = bs_map_put(&fn->index, notes[i], strlen(notes[i]), (long)fn->n, &created);
+		if (created) {
+			bs_agrow(fn->a, &fn->list, &fn->cap, fn->n + 1, sizeof *fn->list);
+			fn->list[fn->n++] = e->key;
+		}
+		bs_buf_putc(b, ' ');
+		bs_superscript((size_t)e->value + 1, b);
+	}
+}
+
+static void col_label(const bs_table *t, size_t c, bs_buf *b)
+{
+	bs_buf_clear(b);
+	bs_buf_add(b, "", 0);
+	for (size_t f = 0; f < t->ncol_fields; f++) {
+		if (!*t->col_values[c][f])
+			continue;
+		if (b->len)
+			bs_buf_putc(b, ' ');
+		bs_buf_puts(b, t->col_values[c][f]);
+	}
+}
+
+static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
+{
+	fnotes fn = { .a = a };
+	bs_map_init(&fn.index, a);
+	bs_buf b = { 0 };
+	char buf[256];
+	enum bs_unit_class cls = bs_unit_class_of(t->unit);
+
+	bs_buf_puts(out, "|");
+	cell_text(out, t->unit);
+	for (size_t c = 0; c < t->ncols; c++) {
+		col_label(t, c, &b);
+		cell_text(out, b.s);
+		if (c > 0)
+			cell_text(out, "vs base");
+	}
+	bs_buf_puts(out, "\n|:--|");
+	for (size_t c = 0; c < t->ncols; c++)
+		bs_buf_puts(out, c > 0 ? "--:|--:|" : "--:|");
+	bs_buf_putc(out, '\n');
+
+	double *centers = bs_xrealloc(NULL, (t->ncols + 1) * sizeof *centers);
+	for (size_t r = 0; r < t->nrows; r++) {
+		size_t nc = 0;
+		for (size_t c = 0; c < t->ncols; c++)
+			if (bs_table_cell(t, r, c))
+				centers[nc++] = bs_table_cell(t, r, c)->summary.center;
+		bs_scaler sc = bs_common_scale(centers, nc, cls);
+		bs_buf_puts(out, "|");
+		cell_text(out, t->row_labels[r]);
+		for (size_t c = 0; c < t->ncols; c++) {
+			const bs_cell *cell = bs_table_cell(t, r, c);
+			bs_buf_clear(&b);
+			bs_buf_add(&b, "", 0);
+			if (cell) {
+				bs_scaler_format(sc, cell->summary.center, buf, sizeof buf);
+				bs_buf_puts(&b, buf);
+				bs_fmt_range(&cell->summary, buf, sizeof buf);
+				bs_buf_printf(&b, " ± %s", buf);
+				add_marks(&b, &fn, cell->notes, cell->nnotes);
+			}
+			cell_text(out, b.s);
+			if (c == 0)
+				continue;
+			bs_buf_clear(&b);
+			bs_buf_add(&b, "", 0);
+			if (cell && cell->base) {
+				char test[200];
+				bs_fmt_delta(&cell->cmp, cell->base->summary.center, cell->summary.center, buf, sizeof buf);
+				bs_fmt_test(&cell->cmp, test, sizeof test);
+				bs_buf_printf(&b, "%s (%s)", buf, test);
+				add_marks(&b, &fn, cell->cmp_notes, cell->ncmp_notes);
+			}
+			cell_text(out, b.s);
+		}
+		bs_buf_putc(out, '\n');
+	}
+	free(centers);
+	if (t->nrows > 1) {
+		bs_buf_puts(out, "|");
+		cell_text(out, t->summary_label);
+		for (size_t c = 0; c < t->ncols; c++) {
+			const bs_colsum *s = &t->summary[c];
+			bs_buf_clear(&b);
+			bs_buf_add(&b, "", 0);
+			if (s->has_summary) {
+				bs_scale(s->summary, cls, buf, sizeof buf);
+				bs_buf_puts(&b, buf);
+			}
+			if (c == 0)
+				add_marks(&b, &fn, s->notes, s->nnotes);
+			cell_text(out, b.s);
+			if (c == 0)
+				continue;
+			bs_buf_clear(&b);
+			bs_buf_add(&b, "", 0);
+			if (s->has_ratio)
+				bs_fmt_ratio(s->ratio, buf, sizeof buf), bs_buf_puts(&b, buf);
+			else
+				bs_buf_puts(&b, "?");
+			add_marks(&b, &fn, s->notes, s->nnotes);
+			cell_text(out, b.s);
+		}
+		bs_buf_putc(out, '\n');
+	}
+	if (fn.n)
+		bs_buf_putc(out, '\n');
+	for (size_t i = 0; i < fn.n; i++) {
+		bs_superscript(i + 1, out);
+		bs_buf_printf(out, " %s%s\n", fn.list[i], i + 1 < fn.n ? "<br>" : "");
+	}
+	bs_buf_free(&b);
+}
+
+static void md_hdr(void *ctx, const char *line)
+{
+	bs_buf *out = ctx;
+	if (*line)
+		bs_buf_printf(out, "`%s`<br>\n", line);
+	else
+		bs_buf_putc(out, '\n');
+}
+
+void bs_render_markdown(const bs_tables *ts, bs_buf *out)
+{
+	bs_arena *a = bs_arena_new();
+	bs_buf_add(out, "", 0);
+	for (size_t i = 0; i < ts->n; i++) {
+		size_t before = out->len;
+		bs_table_headers(ts, i, md_hdr, out);
+		/* A blank line must separate the header lines from the table. */
+		if (out->len > before + (i > 0))
+			bs_buf_putc(out, '\n');
+		render_table(&ts->tables[i], out, a);
+	}
+	bs_arena_free(a);
+}

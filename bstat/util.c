@@ -1,0 +1,285 @@
+/* util.c — arena, byte buffer, string map and UTF-8 helpers for bstat. */
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void *bs_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		abort();
+	return q;
+}
+
+struct bs_arena {
+	struct chunk *head;
+};
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+enum { CHUNK_SIZE = 64 * 1024 };
+
+bs_arena *bs_arena_new(void)
+{
+	bs_arena *a = bs_xrealloc(NULL, sizeof *a);
+	a->head = NULL;
+	return a;
+}
+
+void bs_arena_free(bs_arena *a)
+{
+	if (!a)
+		return;
+	for (struct chunk *c = a->head, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(a);
+}
+
+void *bs_alloc(bs_arena *a, size_t n)
+{
+	const size_t align = sizeof(max_align_t);
+	n = (n + align - 1) / align * align;
+	struct chunk *c = a->head;
+	if (!c || c->size - c->used < n) {
+		size_t size = n > CHUNK_SIZE / 2 ? n : CHUNK_SIZE;
+		c = bs_xrealloc(NULL, sizeof *c + size);
+		c->used = 0;
+		c->size = size;
+		/* A big private chunk goes behind the current one so the
+		 * current one's free space is not abandoned. */
+		if (n > CHUNK_SIZE / 2 && a->head) {
+			c->next = a->head->next;
+			a->head->next = c;
+		} else {
+			c->next = a->head;
+			a->head = c;
+		}
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *bs_strndup(bs_arena *a, const char *s, size_t n)
+{
+	char *p = bs_alloc(a, n + 1);
+	if (n)
+		memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+char *bs_strdup(bs_arena *a, const char *s)
+{
+	return bs_strndup(a, s, strlen(s));
+}
+
+void bs_grow(void *arrp, size_t *cap, size_t need, size_t elem)
+{
+	void **arr = arrp;
+	if (need <= *cap)
+		return;
+	size_t c = *cap ? *cap : 4;
+	while (c < need)
+		c *= 2;
+	*arr = bs_xrealloc(*arr, c * elem);
+	*cap = c;
+}
+
+void bs_buf_add(bs_buf *b, const char *s, size_t n)
+{
+	bs_grow(&b->s, &b->cap, b->len + n + 1, 1);
+	if (n)
+		memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = 0;
+}
+
+void bs_buf_puts(bs_buf *b, const char *s)
+{
+	bs_buf_add(b, s, strlen(s));
+}
+
+void bs_buf_putc(bs_buf *b, char c)
+{
+	bs_buf_add(b, &c, 1);
+}
+
+void bs_buf_printf(bs_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	bs_grow(&b->s, &b->cap, b->len + (size_t)n + 1, 1);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void bs_buf_clear(bs_buf *b)
+{
+	b->len = 0;
+	if (b->s)
+		b->s[0] = 0;
+}
+
+void bs_buf_free(bs_buf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+uint64_t bs_hash(const void *s, size_t n)
+{
+	/* FNV-1a: short keys dominate, and it needs no seed or tables. */
+	const unsigned char *p = s;
+	uint64_t h = 14695981039346656037ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+void bs_map_init(bs_map *m, bs_arena *a)
+{
+	m->arena = a;
+	m->ents = NULL;
+	m->n = m->cap = 0;
+}
+
+void bs_map_free(bs_map *m)
+{
+	m->ents = NULL;
+	m->n = m->cap = 0;
+}
+
+static bs_map_ent *slot(bs_map_ent *ents, size_t cap, const char *s, size_t n, uint64_t h)
+{
+	for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
+		bs_map_ent *e = &ents[i];
+		if (!e->key || (e->hash == h && e->len == n && (n == 0 || memcmp(e->key, s, n) == 0)))
+			return e;
+	}
+}
+
+bs_map_ent *bs_map_find(const bs_map *m, const char *s, size_t n)
+{
+	if (!m->cap)
+		return NULL;
+	bs_map_ent *e = slot(m->ents, m->cap, s, n, bs_hash(s, n));
+	return e->key ? e : NULL;
+}
+
+bs_map_ent *bs_map_put(bs_map *m, const char *s, size_t n, long init, int *created)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 16;
+		bs_map_ent *ents = bs_alloc(m->arena, cap * sizeof *ents);
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->ents[i].key)
+				*slot(ents, cap, m->ents[i].key, m->ents[i].len, m->ents[i].hash) = m->ents[i];
+		m->ents = ents;
+		m->cap = cap;
+	}
+	uint64_t h = bs_hash(s, n);
+	bs_map_ent *e = slot(m->ents, m->cap, s, n, h);
+	if (created)
+		*created = !e->key;
+	if (!e->key) {
+		e->key = bs_strndup(m->arena, s, n);
+		e->len = n;
+		e->hash = h;
+		e->value = init;
+		m->n++;
+	}
+	return e;
+}
+
+const char *bs_intern(bs_map *m, const char *s, size_t n)
+{
+	return bs_map_put(m, s, n, 0, NULL)->key;
+}
+
+int bs_utf8_decode(const unsigned char *s, size_t n, uint32_t *rune)
+{
+	unsigned c = s[0];
+	int len;
+	uint32_t r, min;
+	if (c < 0x80) {
+		*rune = c;
+		return 1;
+	} else if ((c & 0xE0) == 0xC0) {
+		len = 2, r = c & 0x1F, min = 0x80;
+	} else if ((c & 0xF0) == 0xE0) {
+		len = 3, r = c & 0x0F, min = 0x800;
+	} else if ((c & 0xF8) == 0xF0) {
+		len = 4, r = c & 0x07, min = 0x10000;
+	} else {
+		*rune = 0xFFFD;
+		return 1;
+	}
+	if ((size_t)len > n)
+		goto bad;
+	for (int i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			goto bad;
+		r = r << 6 | (s[i] & 0x3F);
+	}
+	if (r < min || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF))
+		goto bad;
+	*rune = r;
+	return len;
+bad:
+	*rune = 0xFFFD;
+	return 1;
+}
+
+size_t bs_utf8_len(const char *s)
+{
+	size_t n = strlen(s), count = 0;
+	uint32_t r;
+	for (size_t i = 0; i < n; count++)
+		i += (size_t)bs_utf8_decode((const unsigned char *)s + i, n - i, &r);
+	return count;
+}
+
+int bs_is_space_rune(uint32_t r)
+{
+	switch (r) {
+	case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
+	case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
+	case 0x202F: case 0x205F: case 0x3000:
+		return 1;
+	}
+	return r >= 0x2000 && r <= 0x200A;
+}
+
+void bs_agrow(bs_arena *a, void *arrp, size_t *cap, size_t need, size_t elem)
+{
+	void **arr = arrp;
+	if (need <= *cap)
+		return;
+	size_t c = *cap ? *cap : 4;
+	while (c < need)
+		c *= 2;
+	void *n = bs_alloc(a, c * elem);
+	if (*cap)
+		memcpy(n, *arr, *cap * elem);
+	*arr = n;
+	*cap = c;
+}

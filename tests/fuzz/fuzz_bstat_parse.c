@@ -1,0 +1,97 @@
+/*
+ * fuzz_bstat_parse.c — libFuzzer target for bstat's whole pipeline: the
+ * input is one or two benchmark files (split at the first "\n====\n"),
+ * read, grouped into tables with a sub-benchmark projection, summarized,
+ * compared and rendered in every format. Any crash, leak, sanitizer report
+ * or hang is a bug; the outputs themselves are not checked here. Leading
+ * lines "#filter <q>", "#row <p>", "#col <p>" replace the default query and
+ * projections, so the query parsers are fuzzed too.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "benchfmt.h"
+#include "benchproc.h"
+#include "benchtab.h"
+#include "render.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void read_all(bs_reader *r, bs_filter *f, bs_builder *b, const uint8_t *data, size_t size,
+                     const char *label)
+{
+	FILE *in = fmemopen((void *)data, size, "rb");
+	if (!in)
+		return;
+	bs_reader_reset(r, in, label, label);
+	enum bs_record rec;
+	while ((rec = bs_reader_next(r)) != BS_REC_EOF)
+		if (rec == BS_REC_RESULT && bs_filter_apply(f, &r->result))
+			bs_builder_add(b, &r->result);
+	fclose(in);
+}
+
+/* Takes a leading "#<name> <text>\n" line into out (NUL-terminated). */
+static int take_option(const uint8_t **data, size_t *size, const char *name, char *out, size_t cap)
+{
+	size_t n = strlen(name);
+	if (*size < n || memcmp(*data, name, n) != 0)
+		return 0;
+	const uint8_t *nl = memchr(*data, '\n', *size);
+	size_t len = (nl ? (size_t)(nl - *data) : *size) - n;
+	if (len >= cap || memchr(*data + n, 0, len))
+		return 0;
+	memcpy(out, *data + n, len);
+	out[len] = 0;
+	*size -= n + len + (nl != NULL);
+	*data += n + len + (nl != NULL);
+	return 1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char query[256] = "-.name:Skip", rowp[256] = ".fullname", colp[256] = ".file";
+	for (int more = 1; more;)
+		more = take_option(&data, &size, "#filter ", query, sizeof query) ||
+		       take_option(&data, &size, "#row ", rowp, sizeof rowp) ||
+		       take_option(&data, &size, "#col ", colp, sizeof colp);
+	static const char sep[] = "\n====\n";
+	const uint8_t *second = size ? memmem(data, size, sep, sizeof sep - 1) : NULL;
+	size_t first_len = second ? (size_t)(second - data) : size;
+
+	bs_arena *a = bs_arena_new();
+	bs_map interns;
+	bs_unit_meta units;
+	bs_buf err = { 0 }, out = { 0 }, warn = { 0 };
+	bs_map_init(&interns, a);
+	bs_unit_meta_init(&units, a);
+	bs_proc *p = bs_proc_new(a, &interns);
+	bs_filter *f = bs_filter_new(p, query, &err);
+	bs_projection *table = f ? bs_projection_parse(p, ".config", f, 1, &err) : NULL;
+	bs_projection *row = f ? bs_projection_parse(p, rowp, f, 0, &err) : NULL;
+	bs_projection *col = f ? bs_projection_parse(p, colp, f, 0, &err) : NULL;
+	bs_projection *ignore = f ? bs_projection_parse(p, "/size", f, 0, &err) : NULL;
+	if (f && table && row && col && ignore) {
+		bs_builder *b = bs_builder_new(a, table, row, col, bs_projection_residue(p));
+		bs_reader r;
+		bs_reader_init(&r, &interns, &units);
+		read_all(&r, f, b, data, first_len, "old");
+		if (second)
+			read_all(&r, f, b, second + sizeof sep - 1, size - first_len - (sizeof sep - 1), "new");
+		bs_tables *ts = bs_builder_finish(b, 0.95, 0.05, &units);
+		bs_render_text(ts, &out);
+		bs_render_csv(ts, &out, &warn);
+		bs_render_json(ts, &out);
+		bs_render_markdown(ts, &out);
+		bs_reader_free(&r);
+		bs_builder_free(b);
+	}
+	bs_proc_free(p);
+	bs_unit_meta_free(&units);
+	bs_buf_free(&err);
+	bs_buf_free(&out);
+	bs_buf_free(&warn);
+	bs_arena_free(a);
+	return 0;
+}

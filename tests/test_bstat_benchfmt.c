@@ -1,0 +1,213 @@
+/* test_bstat_benchfmt.c — the Go benchmark format reader: result lines,
+ * configuration, Unit metadata, malformed lines, names and numbers. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "benchfmt.h"
+
+/* Reads text and describes every record on one line each:
+ *   R <name> <iters> <value> <unit> ... [config k=v ...]   a result
+ *   E <message>                                         a syntax error */
+static void describe(const char *text, bs_buf *out, bs_unit_meta *units_out)
+{
+	bs_arena *a = bs_arena_new();
+	bs_map interns;
+	bs_unit_meta units;
+	bs_map_init(&interns, a);
+	bs_unit_meta_init(&units, a);
+	FILE *in = fmemopen((void *)text, strlen(text), "r");
+	assert_non_null(in);
+	bs_reader r;
+	bs_reader_init(&r, &interns, &units);
+	bs_reader_reset(&r, in, "f.txt", "label");
+	enum bs_record rec;
+	bs_buf_clear(out);
+	bs_buf_add(out, "", 0);
+	while ((rec = bs_reader_next(&r)) != BS_REC_EOF) {
+		if (rec != BS_REC_RESULT) {
+			bs_buf_printf(out, "E %s\n", r.message.s);
+			continue;
+		}
+		bs_buf_printf(out, "R %s %lld", r.result.name, r.result.iters);
+		for (size_t i = 0; i < r.result.nvalues; i++)
+			bs_buf_printf(out, " %.17g %s", r.result.values[i].value, r.result.values[i].unit);
+		for (size_t i = 0; i < r.result.nconfig; i++)
+			bs_buf_printf(out, " %s%s=%s", r.result.config[i].file ? "" : "!",
+			              r.result.config[i].key, r.result.config[i].value);
+		bs_buf_puts(out, "\n");
+	}
+	if (units_out)
+		*units_out = units;
+	bs_reader_free(&r);
+	fclose(in);
+	if (!units_out)
+		bs_unit_meta_free(&units);
+	bs_map_free(&interns);
+	bs_arena_free(a);
+}
+
+static void test_lines(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *want; } cases[] = {
+		{ "BenchmarkX 1 2 ns/op\n", "R X 1 2.0000000000000001e-09 sec/op !.file=label\n" },
+		{ "BenchmarkX-8 100 2 ns/op 3 B/op 4 allocs/op",
+		  "R X-8 100 2.0000000000000001e-09 sec/op 3 B/op 4 allocs/op !.file=label\n" },
+		{ "BenchmarkX\t \t5\t10 MB/s\r\n", "R X 5 10000000 B/s !.file=label\n" },
+		/* 0 ns/op tidies to itself, so it keeps its unit (as upstream). */
+		{ "BenchmarkX 1 0 ns/op\n", "R X 1 0 ns/op !.file=label\n" },
+		{ "BenchmarkX 1 1.5e3 x-ns/op 7 custom\n",
+		  "R X 1 1.5e-06 x-sec/op 7 custom !.file=label\n" },
+		/* A lone name is what go test -v prints before its result. */
+		{ "BenchmarkX\nBenchmark\n", "" },
+		{ "BenchmarkX \n", "E f.txt:1: missing iteration count\n" },
+		{ "BenchmarkX 1\n", "E f.txt:1: missing measurements\n" },
+		{ "BenchmarkX 1 2\n", "E f.txt:1: missing units\n" },
+		{ "BenchmarkX 1 2 ns/op 3\n", "E f.txt:1: missing units\n" },
+		{ "BenchmarkX x 2 ns/op\n", "E f.txt:1: parsing iteration count: invalid syntax\n" },
+		{ "BenchmarkX 99999999999999999999 2 ns/op\n",
+		  "E f.txt:1: parsing iteration count: value out of range\n" },
+		{ "BenchmarkX 1 2x ns/op\n", "E f.txt:1: parsing measurement: invalid syntax\n" },
+		{ "BenchmarkX 1 1e999 ns/op\n", "E f.txt:1: parsing measurement: value out of range\n" },
+		{ "BenchmarkX 1 NaN x\nBenchmarkX 1 -Inf y\n",
+		  "R X 1 nan x !.file=label\nR X 1 -inf y !.file=label\n" },
+		{ "\n\nPASS\nok  \tpkg\t1.0s\nBenchmarkX 1 2 x\n", "R X 1 2 x !.file=label\n" },
+		/* Configuration lines: lower-case key, blank after the colon. */
+		{ "goos: linux\npkg:  a b \nBenchmarkX 1 2 x\n",
+		  "R X 1 2 x !.file=label goos=linux pkg=a b \n" },
+		{ "Goos: linux\ngo os: x\ngoos:linux\nBenchmarkX 1 2 x\n", "R X 1 2 x !.file=label\n" },
+		{ "a: 1\nb: 2\na:\nBenchmarkX 1 2 x\n", "R X 1 2 x !.file=label b=2\n" },
+		{ "Unit\nUnit x a\nUnit x a=1 a=1 a=2\n",
+		  "E f.txt:1: missing unit\nE f.txt:2: expected key=value\n"
+		  "E f.txt:3: metadata a of unit x already set to 1\n" },
+		{ "Units are fun\nBenchmarkX 1 2 x\n", "R X 1 2 x !.file=label\n" },
+		{ "BenchmarkA 1 2 x\nBenchmarkB 1 y x\nBenchmarkC 1 3 x\n",
+		  "R A 1 2 x !.file=label\nE f.txt:2: parsing measurement: invalid syntax\n"
+		  "R C 1 3 x !.file=label\n" },
+	};
+	bs_buf out = { 0 };
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		describe(cases[i].in, &out, NULL);
+		assert_string_equal(out.s, cases[i].want);
+	}
+	bs_buf_free(&out);
+}
+
+static void test_unit_meta(void **state)
+{
+	(void)state;
+	bs_arena *a = bs_arena_new();
+	bs_map interns;
+	bs_unit_meta units;
+	bs_map_init(&interns, a);
+	bs_unit_meta_init(&units, a);
+	const char *text = "Unit ns/op assume=exact\nUnit text-bytes assume=exact better=higher\n";
+	FILE *in = fmemopen((void *)text, strlen(text), "r");
+	bs_reader r;
+	bs_reader_init(&r, &interns, &units);
+	bs_reader_reset(&r, in, "f", "f");
+	while (bs_reader_next(&r) != BS_REC_EOF)
+		;
+	/* Metadata is keyed by the tidied unit, so both spellings find it. */
+	assert_string_equal(bs_unit_meta_get(&units, "sec/op", "assume"), "exact");
+	assert_string_equal(bs_unit_meta_get(&units, "ns/op", "assume"), "exact");
+	assert_string_equal(bs_unit_meta_get(&units, "text-bytes", "better"), "higher");
+	assert_null(bs_unit_meta_get(&units, "B/op", "assume"));
+	bs_reader_free(&r);
+	fclose(in);
+	bs_unit_meta_free(&units);
+	bs_arena_free(a);
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	static const struct { const char *name, *base, *parts; } cases[] = {
+		{ "Copy/size=4k-16", "Copy", "|/size=4k|-16" },
+		{ "Copy", "Copy", "" },
+		{ "Copy-8", "Copy", "|-8" },
+		{ "Copy-", "Copy-", "" },
+		{ "A/b/c=1", "A", "|/b|/c=1" },
+		{ "-8", "", "|-8" },
+		{ "A/x-y", "A", "|/x-y" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		bs_name_part base, parts[8];
+		size_t n = bs_name_parts(cases[i].name, strlen(cases[i].name), &base, parts, 8);
+		char got[128] = "";
+		for (size_t k = 0; k < n; k++)
+			snprintf(got + strlen(got), sizeof got - strlen(got), "|%.*s", (int)parts[k].len, parts[k].s);
+		assert_int_equal(base.len, strlen(cases[i].base));
+		assert_memory_equal(base.s, cases[i].base, base.len);
+		assert_string_equal(got, cases[i].parts);
+	}
+	assert_int_equal(bs_name_base_len("Copy/size=4k-16", 15), 4);
+	assert_int_equal(bs_name_base_len("Copy-16", 7), 4);
+}
+
+static void test_numbers(void **state)
+{
+	(void)state;
+	static const struct { const char *s; int ok; double v; } floats[] = {
+		{ "1", 1, 1 },       { "1.5", 1, 1.5 },   { ".5", 1, .5 },     { "5.", 1, 5 },
+		{ "1e3", 1, 1000 },  { "1E-3", 1, 1e-3 }, { "-2", 1, -2 },     { "+2", 1, 2 },
+		{ "0x1p-2", 1, .25 }, { "inf", 1, INFINITY }, { "-Infinity", 1, -INFINITY },
+		{ "", 0, 0 },        { ".", 0, 0 },       { "1e", 0, 0 },      { " 1", 0, 0 },
+		{ "0x1", 0, 0 },     { "nan(1)", 0, 0 },  { "1_000", 0, 0 },   { "1e400", 0, 0 },
+		{ "1e-400", 1, 0 },
+	};
+	for (size_t i = 0; i < sizeof floats / sizeof floats[0]; i++) {
+		double v = -1;
+		const char *err = NULL;
+		int rc = bs_parse_float(floats[i].s, strlen(floats[i].s), &v, &err);
+		assert_int_equal(rc == 0, floats[i].ok);
+		if (floats[i].ok)
+			assert_true(v == floats[i].v);
+	}
+	long long n;
+	const char *err;
+	assert_int_equal(bs_parse_int("9223372036854775807", 19, &n, &err), 0);
+	assert_true(n == 9223372036854775807LL);
+	assert_int_equal(bs_parse_int("-9223372036854775808", 20, &n, &err), 0);
+	assert_int_equal(bs_parse_int("9223372036854775808", 19, &n, &err), -1);
+	assert_string_equal(err, "value out of range");
+	assert_int_equal(bs_parse_int("-", 1, &n, &err), -1);
+	assert_string_equal(err, "invalid syntax");
+}
+
+/* Binary junk and a line far longer than any buffer must just be read. */
+static void test_hostile(void **state)
+{
+	(void)state;
+	size_t n = 1 << 20;
+	char *text = bs_xrealloc(NULL, n + 64);
+	memcpy(text, "BenchmarkX 1 ", 13);
+	memset(text + 13, '7', n);
+	strcpy(text + 13 + n, " u\n\x01\xff\xfe\n" "Benchmark\x80 1 2 \xc3\n");
+	bs_buf out = { 0 };
+	describe(text, &out, NULL);
+	assert_non_null(strstr(out.s, "value out of range"));
+	assert_non_null(strstr(out.s, "R \x80 1 2 \xc3"));
+	bs_buf_free(&out);
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_unit_meta),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_hostile),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,238 @@
+/* test_bstat_render.c — table layout, cell texts and whole renderings of
+ * small inputs (text, CSV quoting, JSON numbers, markdown). */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+#include <cmocka.h>
+
+#include "cli.h"
+#include "render.h"
+#include "texttab.h"
+
+static void test_cell_texts(void **state)
+{
+	(void)state;
+	char buf[64];
+	static const struct { double c, lo, hi; const char *want; } ranges[] = {
+		{ 100, 95, 103, "5%" }, { 100, -INFINITY, 103, "∞" }, { 0, 0, 0, "0%" },
+		{ 1, -1, 2, "?" },      { -2, -3, -1, "-50%" },          { 100, 99.5, 100.5, "1%" },
+		{ 100, 98.5, 100, "2%" },
+	};
+	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+		st_summary s = { .center = ranges[i].c, .lo = ranges[i].lo, .hi = ranges[i].hi };
+		bs_fmt_range(&s, buf, sizeof buf);
+		assert_string_equal(buf, ranges[i].want);
+	}
+	static const struct { double p; int nx, ny; const char *want; } tests[] = {
+		{ 0.0079, 5, 5, "p=0.008 n=5" }, { 0, 1, 1, "n=1" }, { 1, 4, 6, "p=1.000 n=4+6" },
+		{ 0.0005, 10, 10, "p=0.001 n=10" }, { 0.00049, 10, 10, "p=0.000 n=10" },
+	};
+	for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+		st_comparison c = { .p = tests[i].p, .nx = tests[i].nx, .ny = tests[i].ny };
+		bs_fmt_test(&c, buf, sizeof buf);
+		assert_string_equal(buf, tests[i].want);
+	}
+	static const struct { double p, alpha, old, now; const char *want; } deltas[] = {
+		{ 0.5, 0.05, 1, 2, "~" }, { 0.01, 0.05, 2, 2, "0.00%" }, { 0.01, 0.05, 0, 2, "?" },
+		{ 0.01, 0.05, 100, 103.41, "+3.41%" }, { 0, 0, 100, 90, "-10.00%" },
+		{ 0.05, 0.05, 1, 2, "+100.00%" },
+	};
+	for (size_t i = 0; i < sizeof deltas / sizeof deltas[0]; i++) {
+		st_comparison c = { .p = deltas[i].p, .alpha = deltas[i].alpha };
+		bs_fmt_delta(&c, deltas[i].old, deltas[i].now, buf, sizeof buf);
+		assert_string_equal(buf, deltas[i].want);
+	}
+	bs_buf s = { 0 };
+	bs_superscript(1, &s);
+	bs_superscript(10, &s);
+	bs_superscript(23, &s);
+	assert_string_equal(s.s, "¹¹⁰²³");
+	bs_buf_free(&s);
+}
+
+static void test_texttab(void **state)
+{
+	(void)state;
+	bs_tt t = { 0 };
+	bs_buf out = { 0 };
+	bs_tt_row(&t);
+	bs_tt_col(&t, 1);
+	bs_tt_span(&t, 2, "head", BS_TT_CENTER, " │ ");
+	bs_tt_cell_add(&t, "", BS_TT_LEFT, " │");
+	bs_tt_row(&t);
+	bs_tt_cell_add(&t, "long label", BS_TT_LEFT, NULL);
+	bs_tt_cell_add(&t, "1.5", BS_TT_RIGHT, NULL);
+	bs_tt_cell_add(&t, "x", BS_TT_LEFT, NULL);
+	bs_tt_row(&t);
+	bs_tt_cell_add(&t, "b", BS_TT_LEFT, NULL);
+	bs_tt_cell_add(&t, "100.25", BS_TT_RIGHT, NULL);
+	bs_tt_format(&t, &out);
+	assert_string_equal(out.s,
+		"           │   head   │\n"
+		"long label      1.5 x\n"
+		"b            100.25\n");
+	bs_tt_free(&t);
+	bs_buf_free(&out);
+}
+
+/* Runs bs_main on files holding the given texts; returns its status. */
+static int run(const char *const *texts, size_t n, const char *const *flags, size_t nflags,
+               bs_buf *out, bs_buf *err)
+{
+	char dir[] = "/tmp/bstat-test-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *argv[32], paths[5][64], labels[5][80];
+	int argc = 0;
+	argv[argc++] = "bstat";
+	for (size_t i = 0; i < nflags; i++)
+		argv[argc++] = (char *)flags[i];
+	for (size_t i = 0; i < n; i++) {
+		snprintf(paths[i], sizeof paths[i], "%s/%c.txt", dir, (char)('a' + i));
+		/* Columns are labelled o.txt, n.txt, ... like the reference runs. */
+		snprintf(labels[i], sizeof labels[i], "%c.txt=%s", "onmlk"[i], paths[i]);
+		FILE *f = fopen(paths[i], "w");
+		fputs(texts[i], f);
+		fclose(f);
+		argv[argc++] = labels[i];
+	}
+	char *obuf = NULL, *ebuf = NULL;
+	size_t olen = 0, elen = 0;
+	FILE *o = open_memstream(&obuf, &olen), *e = open_memstream(&ebuf, &elen);
+	int status = bs_main(argc, argv, o, e);
+	fclose(o);
+	fclose(e);
+	bs_buf_clear(out);
+	bs_buf_clear(err);
+	bs_buf_add(out, obuf, olen);
+	bs_buf_add(err, ebuf, elen);
+	free(obuf);
+	free(ebuf);
+	for (size_t i = 0; i < n; i++)
+		unlink(paths[i]);
+	rmdir(dir);
+	return status;
+}
+
+static const char old_txt[] =
+	"goos: linux\n"
+	"BenchmarkA 1 100 ns/op 8 B/op\nBenchmarkA 1 102 ns/op 8 B/op\nBenchmarkA 1 101 ns/op 8 B/op\n"
+	"BenchmarkA 1 99 ns/op 8 B/op\nBenchmarkA 1 100 ns/op 8 B/op\nBenchmarkA 1 98 ns/op 8 B/op\n";
+static const char new_txt[] =
+	"goos: linux\n"
+	"BenchmarkA 1 90 ns/op 16 B/op\nBenchmarkA 1 91 ns/op 16 B/op\nBenchmarkA 1 89 ns/op 16 B/op\n"
+	"BenchmarkA 1 90 ns/op 16 B/op\nBenchmarkA 1 92 ns/op 16 B/op\nBenchmarkA 1 88 ns/op 16 B/op\n";
+
+/* Expected texts are upstream benchstat's for the same inputs (medians 100
+ * and 90; all 36 pairs favour new, so the exact two-sided p is
+ * 2/C(12,6) = 0.0022). */
+static void test_text(void **state)
+{
+	(void)state;
+	bs_buf out = { 0 }, err = { 0 };
+	const char *texts[] = { old_txt, new_txt };
+	const char *flags[] = { "-col", ".name", "-row", "goos" };
+	assert_int_equal(run(texts, 1, flags, 4, &out, &err), 0);
+	assert_string_equal(out.s,
+		"      │      A      │\n"
+		"      │   sec/op    │\n"
+		"linux   100.0n ± 2%\n"
+		"\n"
+		"      │     A      │\n"
+		"      │    B/op    │\n"
+		"linux   8.000 ± 0%\n");
+	const char *flags2[] = { "-row", ".name", "-col", "goos", "-table", "" };
+	assert_int_equal(run(texts, 2, flags2, 6, &out, &err), 0);
+	assert_non_null(strstr(out.s, "  │    linux    │\n  │   sec/op    │\nA   95.00n ± 5%\n"));
+	assert_non_null(strstr(out.s, "A   12.00 ± 33%\n"));
+	const char *none[] = { NULL };
+	assert_int_equal(run(texts, 2, none, 0, &out, &err), 0);
+	assert_non_null(strstr(out.s, "A   100.00n ± 2%   90.00n ± 2%  -10.00% (p=0.002 n=6)\n"));
+	assert_non_null(strstr(out.s, "A   8.000 ± 0%   16.000 ± 0%  +100.00% (p=0.002 n=6)\n"));
+	assert_string_equal(err.s, "");
+	bs_buf_free(&out);
+	bs_buf_free(&err);
+}
+
+static void test_csv_quoting(void **state)
+{
+	(void)state;
+	bs_buf out = { 0 }, err = { 0 };
+	const char *texts[] = {
+		"note: a, \"b\"\nBenchmarkA 1 1 x\n", "note:  lead\nBenchmarkA 1 2 x\n",
+	};
+	const char *flags[] = { "-format", "csv", "-col", "note" };
+	assert_int_equal(run(texts, 2, flags, 4, &out, &err), 0);
+	assert_string_equal(out.s,
+		",\"a, \"\"b\"\"\",,lead\n"
+		",x,CI,x,CI,vs base,P\n"
+		"A,1,∞,2,∞,~,p=1.000 n=1\n"
+		"geomean,1,,2,,+100.00%\n");
+	assert_string_equal(err.s,
+		"B3: need >= 6 samples for confidence interval at level 0.95\n"
+		"D3: need >= 6 samples for confidence interval at level 0.95\n"
+		"F3: need >= 4 samples to detect a difference at alpha level 0.05\n");
+	bs_buf_free(&out);
+	bs_buf_free(&err);
+}
+
+static void test_json(void **state)
+{
+	(void)state;
+	bs_buf out = { 0 }, err = { 0 };
+	const char *texts[] = { old_txt, new_txt };
+	const char *flags[] = { "-format", "json" };
+	assert_int_equal(run(texts, 2, flags, 2, &out, &err), 0);
+	cJSON *root = cJSON_Parse(out.s);
+	assert_non_null(root);
+	cJSON *t0 = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "tables"), 0);
+	assert_string_equal(cJSON_GetObjectItem(t0, "unit")->valuestring, "sec/op");
+	cJSON *cells = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(t0, "rows"), 0), "cells");
+	cJSON *c1 = cJSON_GetArrayItem(cells, 1);
+	/* Unrounded: 90e-9 exactly as parsed and scaled, not "90.0n". */
+	assert_true(cJSON_GetObjectItem(c1, "center")->valuedouble == 90 * strtod("1e-9", NULL));
+	cJSON *cmp = cJSON_GetObjectItem(c1, "comparison");
+	assert_true(fabs(cJSON_GetObjectItem(cmp, "p")->valuedouble - 2.0 / 924) < 1e-12);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cmp, "significant")));
+	assert_true(fabs(cJSON_GetObjectItem(cmp, "delta_percent")->valuedouble + 10) < 1e-9);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetArrayItem(cells, 0), "values")), 6);
+	cJSON_Delete(root);
+	bs_buf_free(&out);
+	bs_buf_free(&err);
+}
+
+static void test_markdown(void **state)
+{
+	(void)state;
+	bs_buf out = { 0 }, err = { 0 };
+	const char *texts[] = { old_txt, "goos: linux\nBenchmarkA 1 100 ns/op 8 B/op\nBenchmarkA|B 1 5 ns/op\n" };
+	const char *flags[] = { "-format", "markdown", "-filter", ".unit:sec/op" };
+	assert_int_equal(run(texts, 2, flags, 4, &out, &err), 0);
+	assert_non_null(strstr(out.s, "`goos: linux`<br>\n\n| sec/op |"));
+	assert_non_null(strstr(out.s, "| A | 100.0n ± 2% | 100.0n ± ∞ ¹ | ~ (p=1.000 n=6+1) |\n"));
+	assert_non_null(strstr(out.s, "| A\\|B |  | 5.000n ± ∞ ¹ |  |\n"));
+	assert_non_null(strstr(out.s, "| geomean | 100.0n | 22.36n | +0.00% |\n"));
+	assert_non_null(strstr(out.s, "|\n\n¹ need >= 6 samples for confidence interval at level 0.95\n"));
+	bs_buf_free(&out);
+	bs_buf_free(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cell_texts),
+		cmocka_unit_test(test_texttab),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_csv_quoting),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_markdown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
