@@ -9,6 +9,7 @@
 #include "benchfmt.h"
 #include "benchproc.h"
 #include "benchtab.h"
+#include "gate_report.h"
 #include "render.h"
 
 void bs_options_default(bs_options *o)
@@ -54,14 +55,34 @@ static const char usage_text[] =
 	"  -row projection\n"
 	"    \tsplit results into rows by distinct values of projection (default \".fullname\")\n"
 	"  -table projection\n"
-	"    \tsplit results into tables by distinct values of projection (default \".config\")\n";
+	"    \tsplit results into tables by distinct values of projection (default \".config\")\n"
+	"\n"
+	"Regression gate (bstat -gate [flags] baseline new): after the table, print\n"
+	"each violation and a verdict; exit 0 pass, 1 regression, 2 could not judge.\n"
+	"A metric fails when every baseline sample is 0 and a new one is not, or\n"
+	"when its median is worse by more than its threshold at p < -alpha.\n"
+	"A benchmark in the baseline but not in new fails. Rates (unit ending in\n"
+	"/s) are better higher, every other unit lower.\n"
+	"\n"
+	"  -gate\n"
+	"    \tjudge the comparison of each input with the first\n"
+	"  -threshold percent\n"
+	"    \tthreshold of every gated metric (default 10%)\n"
+	"  -rule unit=percent|unit=off\n"
+	"    \tgate unit with its own threshold, or not at all; repeatable\n"
+	"    \t(default B/op=10% and allocs/op=10%; e.g. -rule sec/op=20%)\n"
+	"  -allow-missing\n"
+	"    \tdo not fail benchmarks missing from the new input\n"
+	"  -gate-filter query\n"
+	"    \tgate only benchmarks matching this -filter query\n";
 
 void bs_usage(FILE *err)
 {
 	fputs(usage_text, err);
 }
 
-enum flag_kind { FLAG_STRING, FLAG_FLOAT, FLAG_BOOL };
+/* FLAG_RULE appends to o->rules: -rule may be given many times. */
+enum flag_kind { FLAG_STRING, FLAG_FLOAT, FLAG_BOOL, FLAG_RULE };
 
 typedef struct flag_def {
 	const char *name;
@@ -70,16 +91,21 @@ typedef struct flag_def {
 } flag_def;
 
 static const flag_def flags[] = {
+	{ "allow-missing", FLAG_BOOL, offsetof(bs_options, allow_missing) },
 	{ "alpha", FLAG_FLOAT, offsetof(bs_options, alpha) },
 	{ "col", FLAG_STRING, offsetof(bs_options, col) },
 	{ "confidence", FLAG_FLOAT, offsetof(bs_options, confidence) },
 	{ "filter", FLAG_STRING, offsetof(bs_options, filter) },
 	{ "format", FLAG_STRING, offsetof(bs_options, format) },
+	{ "gate", FLAG_BOOL, offsetof(bs_options, gate) },
+	{ "gate-filter", FLAG_STRING, offsetof(bs_options, gate_filter) },
 	{ "h", FLAG_BOOL, offsetof(bs_options, help) },
 	{ "help", FLAG_BOOL, offsetof(bs_options, help) },
 	{ "ignore", FLAG_STRING, offsetof(bs_options, ignore) },
 	{ "row", FLAG_STRING, offsetof(bs_options, row) },
+	{ "rule", FLAG_RULE, 0 },
 	{ "table", FLAG_STRING, offsetof(bs_options, table) },
+	{ "threshold", FLAG_STRING, offsetof(bs_options, threshold) },
 };
 
 /* Go's strconv.ParseFloat errors read "parse error" in flag messages. */
@@ -89,6 +115,13 @@ static int set_flag(const flag_def *f, bs_options *o, const char *value, int has
 	switch (f->kind) {
 	case FLAG_STRING:
 		*(const char **)(void *)field = value;
+		return 0;
+	case FLAG_RULE:
+		if (o->nrules == GATE_MAX_RULES) {
+			fprintf(err, "too many -rule flags (at most %d)\n", GATE_MAX_RULES);
+			return -1;
+		}
+		o->rules[o->nrules++] = value;
 		return 0;
 	case FLAG_FLOAT: {
 		double v;
@@ -300,6 +333,60 @@ done:
 	return status;
 }
 
+/* The gate's rules from -threshold, then each -rule in order (so a rule
+ * overrides the threshold), then -alpha and -allow-missing. */
+static int gate_config_from(const bs_options *o, gate_config *cfg, FILE *err)
+{
+	char msg[256];
+
+	gate_config_default(cfg);
+	cfg->alpha = o->alpha;
+	cfg->allow_missing = o->allow_missing;
+	if (o->threshold && gate_config_set_threshold(cfg, o->threshold, msg, sizeof msg) < 0) {
+		fprintf(err, "bstat: -threshold: %s\n", msg);
+		return -1;
+	}
+	for (int i = 0; i < o->nrules; i++) {
+		if (gate_config_set_rule(cfg, o->rules[i], msg, sizeof msg) < 0) {
+			fprintf(err, "bstat: -rule: %s\n", msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Judges the comparison and appends the report to report. With
+ * -gate-filter the gate judges tables rebuilt from the inputs with that
+ * query and -filter both applied, so the gated set is a subset of the
+ * table shown. Returns the gate's exit status.
+ */
+static int run_gate(const bs_options *o, const gate_config *cfg, bs_arena *a,
+                    const bs_tables *shown, int markdown, bs_buf *report, FILE *err)
+{
+	const bs_tables *judged = shown;
+
+	if (o->gate_filter) {
+		bs_options narrowed = *o;
+		bs_tables *ts;
+		bs_buf query = { 0 };
+		bs_buf_printf(&query, "(%s) AND (%s)", o->filter, o->gate_filter);
+		narrowed.filter = query.s;
+		int status = bs_build_tables(&narrowed, a, &ts, err);
+		bs_buf_free(&query);
+		if (status != 0)
+			return status;
+		judged = ts;
+	}
+	bs_gate_report r;
+	bs_gate_check(judged, cfg, a, &r);
+	if (markdown)
+		bs_render_gate_markdown(&r, report);
+	else
+		bs_render_gate_text(&r, report);
+	return bs_gate_status(&r);
+}
+
 int bs_main(int argc, char **argv, FILE *out, FILE *err)
 {
 	bs_options o;
@@ -319,6 +406,9 @@ int bs_main(int argc, char **argv, FILE *out, FILE *err)
 		fprintf(err, "bstat: -format must be text, csv, json or markdown\n");
 		return 2;
 	}
+	gate_config cfg;
+	if (o.gate && gate_config_from(&o, &cfg, err) < 0)
+		return 2;
 
 	bs_arena *a = bs_arena_new();
 	bs_tables *ts;
@@ -327,10 +417,9 @@ int bs_main(int argc, char **argv, FILE *out, FILE *err)
 		bs_arena_free(a);
 		return status;
 	}
-	/* Post-table processing (the regression gate) hooks in here: it gets
-	 * the options and ts, may print after the table, and picks the exit
-	 * status. */
-	bs_buf text = { 0 }, warnings = { 0 };
+	bs_buf text = { 0 }, warnings = { 0 }, gate = { 0 };
+	if (o.gate)
+		status = run_gate(&o, &cfg, a, ts, strcmp(fmt, "markdown") == 0, &gate, err);
 	if (strcmp(fmt, "csv") == 0) {
 		bs_render_csv(ts, &text, &warnings);
 	} else if (strcmp(fmt, "json") == 0) {
@@ -347,10 +436,15 @@ int bs_main(int argc, char **argv, FILE *out, FILE *err)
 		fwrite(text.s, 1, text.len, out);
 	if (warnings.len)
 		fwrite(warnings.s, 1, warnings.len, err);
+	/* After the table for people; on stderr when stdout is CSV or JSON for
+	 * machines, which read the verdict from the exit status. */
+	if (gate.len)
+		fwrite(gate.s, 1, gate.len, strcmp(fmt, "text") && strcmp(fmt, "markdown") ? err : out);
 	if (fflush(out) != 0 && status == 0)
 		status = 2;
 	bs_buf_free(&text);
 	bs_buf_free(&warnings);
+	bs_buf_free(&gate);
 	bs_arena_free(a);
 	return status;
 }

@@ -10,16 +10,23 @@
 
 #include <stdio.h>
 
+#include "gate.h"
 #include "table.h"
 #include "util.h"
 
 /* Every flag lands here; bs_parse_flags is the one place that fills it.
- * New flags (e.g. the gate's -gate and its rules) get a field here and a
+ * Every flag, the gate's included, has a field here and a
  * row in the flag table in cli.c. */
 typedef struct bs_options {
 	const char *table, *row, *col, *ignore, *filter, *format;
 	double alpha, confidence;
 	int help;                   /* -h / -help was given */
+	int gate;                   /* -gate: judge the comparison, exit 1 on a regression */
+	const char *threshold;      /* -threshold N%: every gated metric's threshold */
+	const char *rules[GATE_MAX_RULES]; /* -rule UNIT=N%|off, in the order given */
+	int nrules;
+	int allow_missing;          /* -allow-missing */
+	const char *gate_filter;    /* -gate-filter QUERY: gate only these benchmarks */
 	char **files;               /* the inputs, "label=path" allowed, "-" is stdin */
 	int nfiles;
 } bs_options;

@@ -8,9 +8,10 @@ BSTAT_LIB_OBJS := $(BUILD)/bstat.o/util.o $(BUILD)/bstat.o/benchfmt.o \
                   $(BUILD)/bstat.o/texttab.o $(BUILD)/bstat.o/format.o \
                   $(BUILD)/bstat.o/render_text.o $(BUILD)/bstat.o/render_csv.o \
                   $(BUILD)/bstat.o/render_json.o $(BUILD)/bstat.o/render_markdown.o \
+                  $(BUILD)/bstat.o/gate_check.o $(BUILD)/bstat.o/render_gate.o \
                   $(BUILD)/bstat.o/cli.o
 BSTAT_OBJS     := $(BSTAT_LIB_OBJS) $(BUILD)/bstat.o/main.o
-BSTAT_LINK     := $(BUILD)/libbstat.a $(BUILD)/libcbstats.a $(GSL_LIBS) -lcjson -lm
+BSTAT_LINK     := $(BUILD)/libbstat.a $(BUILD)/libcbgate.a $(BUILD)/libcbstats.a $(GSL_LIBS) -lcjson -lm
 
 # Objects go under bstat.o/ because $(BUILD)/bstat is the program itself.
 $(BUILD)/bstat.o/%.o: bstat/%.c
@@ -19,7 +20,8 @@ $(BUILD)/bstat.o/%.o: bstat/%.c
 
 BSTAT_TESTS := $(BUILD)/tests/test_bstat_benchfmt $(BUILD)/tests/test_bstat_benchunit \
                $(BUILD)/tests/test_bstat_benchproc $(BUILD)/tests/test_bstat_render \
-               $(BUILD)/tests/test_bstat_cli $(BUILD)/tests/test_bstat_table
+               $(BUILD)/tests/test_bstat_cli $(BUILD)/tests/test_bstat_table \
+               $(BUILD)/tests/test_bstat_gate
 
 OBJS += $(BSTAT_OBJS) $(patsubst $(BUILD)/tests/%,$(BUILD)/tests/%.o,$(BSTAT_TESTS))
 LIBS_BUILT += $(BUILD)/libbstat.a
@@ -29,17 +31,14 @@ E2E_TESTS  += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bs
 LINT_FILES += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh \
               tests/data/bstat/gen_large.sh
 
-# `make test` runs UNIT_TESTS; make sure ours are built first.
-test: $(BSTAT_TESTS)
-
 $(BUILD)/libbstat.a: $(BSTAT_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-$(BUILD)/bstat: $(BUILD)/bstat.o/main.o $(BUILD)/libbstat.a $(BUILD)/libcbstats.a
+$(BUILD)/bstat: $(BUILD)/bstat.o/main.o $(BUILD)/libbstat.a $(BUILD)/libcbgate.a $(BUILD)/libcbstats.a
 	$(CC) $(CFLAGS) -o $@ $(BUILD)/bstat.o/main.o $(BSTAT_LINK)
 
-$(BSTAT_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libbstat.a $(BUILD)/libcbstats.a
+$(BSTAT_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libbstat.a $(BUILD)/libcbgate.a $(BUILD)/libcbstats.a
 	$(CC) $(CFLAGS) -o $@ $< $(BSTAT_LINK) -lcmocka
 
 # libFuzzer target over the input parser and the whole table pipeline.
@@ -49,11 +48,11 @@ BSTAT_FUZZ := $(BUILD)/fuzz/fuzz_bstat_parse
 BSTAT_SRCS := $(patsubst $(BUILD)/bstat.o/%.o,bstat/%.c,$(BSTAT_LIB_OBJS))
 .PHONY: fuzz-bstat bench-bstat
 fuzz-bstat: $(BSTAT_FUZZ)
-$(BSTAT_FUZZ): tests/fuzz/fuzz_bstat_parse.c $(BSTAT_SRCS) $(wildcard stats/*.c) $(wildcard bstat/*.h)
+$(BSTAT_FUZZ): tests/fuzz/fuzz_bstat_parse.c $(BSTAT_SRCS) $(wildcard stats/*.c) $(wildcard gate/*.c) $(wildcard bstat/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=all -Istats -Ibstat $(CJSON_CFLAGS) -o $@ \
-	  tests/fuzz/fuzz_bstat_parse.c $(BSTAT_SRCS) $(wildcard stats/*.c) $(GSL_LIBS) -lcjson -lm
+	  -fno-sanitize-recover=all -Istats -Ibstat -Igate $(CJSON_CFLAGS) -o $@ \
+	  tests/fuzz/fuzz_bstat_parse.c $(BSTAT_SRCS) $(wildcard stats/*.c) $(wildcard gate/*.c) $(GSL_LIBS) -lcjson -lm
 
 # bstat on 2,000 benchmarks x 30 samples x 3 units in each of two files.
 bench-bstat: $(BUILD)/bstat

@@ -29,6 +29,8 @@ void bs_fmt_test(const st_comparison *c, char *buf, size_t size);
 void bs_fmt_delta(const st_comparison *c, double old, double now, char *buf, size_t size);
 /* "+5.37%" for a geomean ratio. */
 void bs_fmt_ratio(double ratio, char *buf, size_t size);
+/* Appends " s |" to a markdown table row, escaping '|' in s. */
+void bs_md_cell(bs_buf *out, const char *s);
 /* Superscript digits for footnote i (1-based): ¹ ² ... ¹⁰. */
 void bs_superscript(size_t i, bs_buf *out);
 

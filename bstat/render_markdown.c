@@ -13,7 +13,7 @@
 
 #include "benchunit.h"
 
-static void cell_text(bs_buf *out, const char *s)
+void bs_md_cell(bs_buf *out, const char *s)
 {
 	bs_buf_putc(out, ' ');
 	for (; *s; s++) {
@@ -67,12 +67,12 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 	enum bs_unit_class cls = bs_unit_class_of(t->unit);
 
 	bs_buf_puts(out, "|");
-	cell_text(out, t->unit);
+	bs_md_cell(out, t->unit);
 	for (size_t c = 0; c < t->ncols; c++) {
 		col_label(t, c, &b);
-		cell_text(out, b.s);
+		bs_md_cell(out, b.s);
 		if (c > 0)
-			cell_text(out, "vs base");
+			bs_md_cell(out, "vs base");
 	}
 	bs_buf_puts(out, "\n|:--|");
 	for (size_t c = 0; c < t->ncols; c++)
@@ -87,7 +87,7 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 				centers[nc++] = bs_table_cell(t, r, c)->summary.center;
 		bs_scaler sc = bs_common_scale(centers, nc, cls);
 		bs_buf_puts(out, "|");
-		cell_text(out, t->row_labels[r]);
+		bs_md_cell(out, t->row_labels[r]);
 		for (size_t c = 0; c < t->ncols; c++) {
 			const bs_cell *cell = bs_table_cell(t, r, c);
 			bs_buf_clear(&b);
@@ -99,7 +99,7 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 				bs_buf_printf(&b, " ± %s", buf);
 				add_marks(&b, &fn, cell->notes, cell->nnotes);
 			}
-			cell_text(out, b.s);
+			bs_md_cell(out, b.s);
 			if (c == 0)
 				continue;
 			bs_buf_clear(&b);
@@ -111,14 +111,14 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 				bs_buf_printf(&b, "%s (%s)", buf, test);
 				add_marks(&b, &fn, cell->cmp_notes, cell->ncmp_notes);
 			}
-			cell_text(out, b.s);
+			bs_md_cell(out, b.s);
 		}
 		bs_buf_putc(out, '\n');
 	}
 	free(centers);
 	if (t->nrows > 1) {
 		bs_buf_puts(out, "|");
-		cell_text(out, t->summary_label);
+		bs_md_cell(out, t->summary_label);
 		for (size_t c = 0; c < t->ncols; c++) {
 			const bs_colsum *s = &t->summary[c];
 			bs_buf_clear(&b);
@@ -129,7 +129,7 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 			}
 			if (c == 0)
 				add_marks(&b, &fn, s->notes, s->nnotes);
-			cell_text(out, b.s);
+			bs_md_cell(out, b.s);
 			if (c == 0)
 				continue;
 			bs_buf_clear(&b);
@@ -139,7 +139,7 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 			else
 				bs_buf_puts(&b, "?");
 			add_marks(&b, &fn, s->notes, s->nnotes);
-			cell_text(out, b.s);
+			bs_md_cell(out, b.s);
 		}
 		bs_buf_putc(out, '\n');
 	}

@@ -1,0 +1,125 @@
+/*
+ * config.c — the gate's configuration: default rules and the parsing of the
+ * rule options (-rule UNIT=N%|off, -threshold N%, -alpha X).
+ */
+#include "gate.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void gate_config_default(gate_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->alpha = 0.05;
+	/* Time is noisy on shared CI machines, so only memory is gated unless the
+	 * user opts in; allocation counts are exact and do not drift. */
+	snprintf(cfg->rules[0].unit, GATE_UNIT_MAX, "B/op");
+	cfg->rules[0].threshold = 0.10;
+	snprintf(cfg->rules[1].unit, GATE_UNIT_MAX, "allocs/op");
+	cfg->rules[1].threshold = 0.10;
+	cfg->nrules = 2;
+}
+
+/* Parses "N%" with N a finite number >= 0 into a fraction. */
+static int parse_percent(const char *text, double *fraction)
+{
+	char *end;
+	size_t len = strlen(text);
+
+	if (len < 2 || text[len - 1] != '%')
+		return -1;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (errno != 0 || end != text + len - 1 || !isfinite(v) || v < 0)
+		return -1;
+	*fraction = v / 100;
+	return 0;
+}
+
+/* bstat converts ns/op to sec/op before anything sees it; accept both. */
+static const char *canonical_unit(const char *unit)
+{
+	return strcmp(unit, "ns/op") == 0 ? "sec/op" : unit;
+}
+
+static gate_rule *find_rule(gate_config *cfg, const char *unit)
+{
+	for (int i = 0; i < cfg->nrules; i++)
+		if (strcmp(cfg->rules[i].unit, unit) == 0)
+			return &cfg->rules[i];
+	return NULL;
+}
+
+const gate_rule *gate_rule_for(const gate_config *cfg, const char *unit)
+{
+	const gate_rule *r = find_rule((gate_config *)cfg, canonical_unit(unit));
+	return r && !r->off ? r : NULL;
+}
+
+int gate_config_set_rule(gate_config *cfg, const char *spec, char *err, size_t errlen)
+{
+	const char *eq = strrchr(spec, '=');
+	char unit[GATE_UNIT_MAX];
+	double threshold = 0;
+	int off = 0;
+
+	if (!eq || eq == spec) {
+		snprintf(err, errlen, "bad rule '%s': want UNIT=N%% or UNIT=off, e.g. allocs/op=10%%", spec);
+		return -1;
+	}
+	if ((size_t)(eq - spec) >= sizeof unit) {
+		snprintf(err, errlen, "bad rule '%s': unit name too long", spec);
+		return -1;
+	}
+	memcpy(unit, spec, (size_t)(eq - spec));
+	unit[eq - spec] = '\0';
+	if (strcmp(eq + 1, "off") == 0)
+		off = 1;
+	else if (parse_percent(eq + 1, &threshold) != 0) {
+		snprintf(err, errlen, "bad rule '%s': threshold must be a percentage like 10%% or 'off'", spec);
+		return -1;
+	}
+
+	gate_rule *r = find_rule(cfg, canonical_unit(unit));
+	if (!r) {
+		if (cfg->nrules == GATE_MAX_RULES) {
+			snprintf(err, errlen, "too many rules (at most %d)", GATE_MAX_RULES);
+			return -1;
+		}
+		r = &cfg->rules[cfg->nrules++];
+		snprintf(r->unit, GATE_UNIT_MAX, "%s", canonical_unit(unit));
+	}
+	r->threshold = threshold;
+	r->off = off;
+	return 0;
+}
+
+int gate_config_set_threshold(gate_config *cfg, const char *percent, char *err, size_t errlen)
+{
+	double threshold;
+
+	if (parse_percent(percent, &threshold) != 0) {
+		snprintf(err, errlen, "bad threshold '%s': want a percentage like 10%%", percent);
+		return -1;
+	}
+	for (int i = 0; i < cfg->nrules; i++)
+		cfg->rules[i].threshold = threshold;
+	return 0;
+}
+
+int gate_config_set_alpha(gate_config *cfg, const char *text, char *err, size_t errlen)
+{
+	char *end;
+
+	errno = 0;
+	double alpha = strtod(text, &end);
+	if (errno != 0 || end == text || *end != '\0' || !(alpha > 0 && alpha < 1)) {
+		snprintf(err, errlen, "bad alpha '%s': want a number between 0 and 1, e.g. 0.05", text);
+		return -1;
+	}
+	cfg->alpha = alpha;
+	return 0;
+}

@@ -1,0 +1,171 @@
+/*
+ * test_bstat_gate.c — bstat -gate end to end through bs_main: the exit
+ * status, the violation lines and the verdict for hand-written inputs
+ * (tests/data/gate/README says what each holds), one table row per case.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define MAXARGS 12
+#define MAXWANT 8
+
+struct gate_case {
+	const char *what;
+	const char *args[MAXARGS];      /* after "bstat -gate"; NULL ends */
+	int status;
+	const char *out_has[MAXWANT];   /* substrings of stdout */
+	const char *out_lacks[MAXWANT];
+	const char *err_has[MAXWANT];   /* substrings of stderr */
+};
+
+static const struct gate_case cases[] = {
+	{ "a pull request with every kind of finding",
+	  { "base.txt", "pr.txt" }, 1,
+	  { "gate: Greet-2     allocs/op  1.000 → 2.000  +100.00%  p=0.008 n=5  more than 10% worse at p < 0.05",
+	    "gate: Greet-2     B/op       16.00 → 32.00  +100.00%",
+	    "gate: Checksum-2  allocs/op  0.000 → max 1.000  +∞  n=5  rose from a zero baseline",
+	    "gate: Gone-2      sec/op     missing from pr.txt",
+	    "gate: Added-2", "new in pr.txt, not gated",
+	    "Parse-2     allocs/op  4.000 → 3.000  -25.00%  p=0.008 n=5  improved",
+	    "gate: FAIL: 4 of 6 gated metrics regressed, 3 missing from the new results" },
+	  { "Greet-2     sec/op", "(allowed)" }, { NULL } },
+	{ "missing benchmarks allowed",
+	  { "-allow-missing", "base.txt", "pr.txt" }, 1,
+	  { "missing from pr.txt (allowed)", "gate: FAIL: 4 of 6 gated metrics regressed\n" },
+	  { NULL }, { NULL } },
+	{ "nothing changed",
+	  { "base.txt", "same.txt" }, 0,
+	  { "gate: PASS: 8 gated metrics, no regression" }, { "gate: Greet" }, { NULL } },
+	{ "gate only Parse, which improved",
+	  { "-gate-filter", ".name:Parse", "base.txt", "pr.txt" }, 0,
+	  { "gate: PASS: 2 gated metrics, no regression (2 improved)",
+	    "Greet-2      52.00n" /* the table still shows every benchmark */ },
+	  { "gate: Greet", "gate: Gone" }, { NULL } },
+	{ "a looser allocs/op rule lets Greet's allocations pass, not its bytes",
+	  { "-rule", "allocs/op=150%", "-allow-missing", "base.txt", "pr.txt" }, 1,
+	  { "gate: Greet-2     B/op", "rose from a zero baseline" },
+	  { "gate: Greet-2     allocs/op" }, { NULL } },
+	{ "-threshold 150% loosens every rule",
+	  { "-threshold", "150%", "-allow-missing", "base.txt", "pr.txt" }, 1,
+	  { "gate: FAIL: 2 of 6 gated metrics regressed\n" }, { "gate: Greet" }, { NULL } },
+	{ "time opted in",
+	  { "-rule", "sec/op=20%", "-allow-missing", "base.txt", "pr.txt" }, 1,
+	  { "gate: Greet-2     sec/op     52.00n → 77.00n  +48.08%  p=0.008 n=5  more than 20% worse" },
+	  { "gate: Checksum-2  sec/op" }, { NULL } },
+	{ "everything switched off",
+	  { "-rule", "allocs/op=off", "-rule", "B/op=off", "-allow-missing", "base.txt", "pr.txt" }, 2,
+	  { "could not judge: none of the" }, { NULL }, { NULL } },
+	{ "one run a side still catches a zero baseline",
+	  { "one-base.txt", "one-new.txt" }, 1,
+	  { "gate: Tiny-2  allocs/op  0.000 → max 1.000  +∞  n=1  rose from a zero baseline",
+	    "gate: Tiny-2  B/op       0.000 → max 8.000  +∞  n=1  rose from a zero baseline",
+	    "too few samples (e.g. n=1+1) for any p < 0.05" },
+	  { NULL }, { NULL } },
+	{ "three runs a side cannot reach p < 0.05, and the gate says so",
+	  { "three-base.txt", "three-new.txt" }, 0,
+	  { "2 of 2 gated metrics have too few samples (e.g. n=3+3)", "run at least 4 per side", "gate: PASS" },
+	  { "gate: Triple" }, { NULL } },
+	{ "a stricter alpha needs more runs",
+	  { "-alpha", "0.01", "three-base.txt", "three-new.txt" }, 0,
+	  { "for any p < 0.01", "run at least 5 per side" }, { NULL }, { NULL } },
+	{ "no memory columns: nothing to gate",
+	  { "time-only.txt", "time-only.txt" }, 2,
+	  { "could not judge: none of the 1 metrics on both sides has a gate rule" }, { NULL }, { NULL } },
+	{ "no benchmark in common",
+	  { "base.txt", "other.txt" }, 2,
+	  { "could not judge: no benchmark is in both" }, { NULL }, { NULL } },
+	{ "one input only",
+	  { "base.txt" }, 2,
+	  { "could not judge: no benchmark is in both" }, { NULL }, { NULL } },
+	{ "markdown for the step summary",
+	  { "-format", "markdown", "base.txt", "pr.txt" }, 1,
+	  { "### Gate: FAIL", "| Greet-2 | allocs/op | 1.000 | 2.000 | +100.00% | p=0.008 n=5 | **more than 10% worse at p < 0.05** |",
+	    "| Gone-2 | sec/op | | | | | missing from pr.txt |", "**FAIL: 4 of 6 gated metrics regressed, 3 missing from the new results**" },
+	  { NULL }, { NULL } },
+	{ "csv keeps stdout machine-readable",
+	  { "-format", "csv", "base.txt", "pr.txt" }, 1,
+	  { "Greet-2" }, { "gate:" }, { "gate: FAIL" } },
+	{ "a bad rule is a usage error",
+	  { "-rule", "B/op=ten", "base.txt", "pr.txt" }, 2,
+	  { NULL }, { "gate:" }, { "bstat: -rule: bad rule 'B/op=ten'" } },
+	{ "a threshold needs a percent sign",
+	  { "-threshold", "10", "base.txt", "pr.txt" }, 2,
+	  { NULL }, { NULL }, { "bstat: -threshold: bad threshold '10'" } },
+	{ "a missing file cannot pass",
+	  { "base.txt", "no-such-file.txt" }, 2,
+	  { NULL }, { "PASS" }, { "no-such-file.txt" } },
+};
+
+static char *run(const struct gate_case *c, int *status, char **err_text)
+{
+	char *argv[MAXARGS + 2] = { "bstat", "-gate" };
+	int argc = 2;
+	char *out_text = NULL;
+	size_t out_len = 0, err_len = 0;
+
+	for (int i = 0; c->args[i]; i++)
+		argv[argc++] = (char *)c->args[i];
+	FILE *out = open_memstream(&out_text, &out_len);
+	FILE *err = open_memstream(err_text, &err_len);
+	assert_non_null(out);
+	assert_non_null(err);
+	*status = bs_main(argc, argv, out, err);
+	fclose(out);
+	fclose(err);
+	return out_text;
+}
+
+static void check_all(const char *what, const char *stream, const char *text,
+                      const char *const *has, const char *const *lacks)
+{
+	for (int i = 0; i < MAXWANT && has && has[i]; i++)
+		if (!strstr(text, has[i]))
+			fail_msg("%s: %s lacks \"%s\":\n%s", what, stream, has[i], text);
+	for (int i = 0; i < MAXWANT && lacks && lacks[i]; i++)
+		if (strstr(text, lacks[i]))
+			fail_msg("%s: %s has \"%s\":\n%s", what, stream, lacks[i], text);
+}
+
+static void test_gate_cases(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const struct gate_case *c = &cases[i];
+		char *err_text = NULL;
+		int status;
+		char *out_text = run(c, &status, &err_text);
+
+		if (status != c->status)
+			fail_msg("%s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", c->what, status,
+			         c->status, out_text, err_text);
+		check_all(c->what, "stdout", out_text, c->out_has, c->out_lacks);
+		check_all(c->what, "stderr", err_text, c->err_has, NULL);
+		free(out_text);
+		free(err_text);
+	}
+}
+
+static int enter_data_dir(void **state)
+{
+	(void)state;
+	/* make test runs from the top of the checkout. */
+	return chdir("tests/data/gate");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_gate_cases, enter_data_dir),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
