@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Compares the benchmarks of two revisions and gates on allocation regressions.
+#
+# Builds the bench binary at BASE_REF and at HEAD_REF (default HEAD) in
+# scratch git worktrees, runs them alternately -- base, head, base, head, ...
+# one -count at a time, so that a machine that drifts (thermal throttling, a
+# noisy neighbour) drifts for both -- and hands the two result files to
+# `bstat -gate`. Its exit status is the gate's: 0 pass, 1 regression,
+# 2 could not judge (bad arguments, a revision that does not build, a bench
+# binary that fails). Works in any git repository whose benchmarks use cbench.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+usage: bench-compare.sh [options] BASE_REF [HEAD_REF]
+
+Builds and runs the benchmarks of BASE_REF and HEAD_REF (default HEAD)
+alternately, then runs `bstat -gate` on the results.
+
+options:
+  --build CMD       command that builds the bench binary, run in each
+                    revision's worktree (default: make bench-build)
+  --bin PATH        the bench binary, relative to the worktree
+                    (default: build/benches/cbench-examples)
+  --count N         runs per revision (default: 10)
+  --bench REGEX     benchmarks to run (default: .)
+  --benchtime T     -benchtime for each run (default: the harness default, 1s)
+  --bstat PATH      the bstat binary (default: $BSTAT, else bstat on PATH,
+                    else build/bstat of the current checkout)
+  --out DIR         where base.txt, head.txt, gate.txt and gate.md go
+                    (default: bench-compare)
+  --gate-args ARGS  extra arguments for bstat -gate, split on spaces
+                    (e.g. "-rule sec/op=20% -allow-missing")
+  -h, --help        this text
+
+exit status: 0 no regression, 1 regression, 2 could not judge.
+When GITHUB_STEP_SUMMARY is set, the markdown report is appended to it.
+USAGE
+}
+
+die() { echo "bench-compare: $*" >&2; exit 2; }
+
+build_cmd="make bench-build"
+bin="build/benches/cbench-examples"
+count=10
+bench="."
+benchtime=""
+bstat="${BSTAT:-}"
+out="bench-compare"
+gate_args=""
+refs=()
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --build) [ $# -ge 2 ] || die "--build needs a value"; build_cmd=$2; shift 2 ;;
+    --bin) [ $# -ge 2 ] || die "--bin needs a value"; bin=$2; shift 2 ;;
+    --count) [ $# -ge 2 ] || die "--count needs a value"; count=$2; shift 2 ;;
+    --bench) [ $# -ge 2 ] || die "--bench needs a value"; bench=$2; shift 2 ;;
+    --benchtime) [ $# -ge 2 ] || die "--benchtime needs a value"; benchtime=$2; shift 2 ;;
+    --bstat) [ $# -ge 2 ] || die "--bstat needs a value"; bstat=$2; shift 2 ;;
+    --out) [ $# -ge 2 ] || die "--out needs a value"; out=$2; shift 2 ;;
+    --gate-args) [ $# -ge 2 ] || die "--gate-args needs a value"; gate_args=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    -*) usage >&2; die "unknown option $1" ;;
+    *) refs+=("$1"); shift ;;
+  esac
+done
+
+[ ${#refs[@]} -ge 1 ] && [ ${#refs[@]} -le 2 ] || { usage >&2; exit 2; }
+case "$count" in ''|*[!0-9]*|0) die "--count must be a positive integer, not '$count'" ;; esac
+
+repo=$(git rev-parse --show-toplevel 2>/dev/null) || die "not inside a git repository"
+base_sha=$(git rev-parse --verify --quiet "${refs[0]}^{commit}") || die "unknown revision '${refs[0]}'"
+head_sha=$(git rev-parse --verify --quiet "${refs[1]:-HEAD}^{commit}") || die "unknown revision '${refs[1]:-HEAD}'"
+
+if [ -z "$bstat" ]; then
+  if command -v bstat >/dev/null 2>&1; then
+    bstat=bstat
+  elif [ -x "$repo/build/bstat" ]; then
+    bstat="$repo/build/bstat"
+  else
+    die "no bstat: pass --bstat PATH or set BSTAT"
+  fi
+fi
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/bench-compare.XXXXXX")
+cleanup() {
+  git -C "$repo" worktree remove --force "$scratch/base" >/dev/null 2>&1 || true
+  git -C "$repo" worktree remove --force "$scratch/head" >/dev/null 2>&1 || true
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+# Builds one revision in its own worktree; the build's output goes to a log
+# that is shown only when the build fails.
+build() {
+  local side=$1 sha=$2
+  git -C "$repo" worktree add --detach --quiet "$scratch/$side" "$sha" \
+    || die "cannot check out $sha"
+  echo "bench-compare: building $side ($sha)" >&2
+  if ! (cd "$scratch/$side" && bash -c "$build_cmd") >"$scratch/$side.log" 2>&1; then
+    cat "$scratch/$side.log" >&2
+    die "build of $side ($sha) failed: $build_cmd"
+  fi
+  [ -x "$scratch/$side/$bin" ] || die "build of $side did not produce $bin"
+}
+build base "$base_sha"
+build head "$head_sha"
+
+run_args=(-bench "$bench" -count 1)
+[ -n "$benchtime" ] && run_args+=(-benchtime "$benchtime")
+: >"$out/base.txt"
+: >"$out/head.txt"
+for ((i = 1; i <= count; i++)); do
+  for side in base head; do
+    echo "bench-compare: run $i/$count $side" >&2
+    # A failing run (a zero-alloc contract broken, a crash) still leaves its
+    # result lines for the gate to read; only a run that prints none is fatal.
+    (cd "$scratch/$side" && "./$bin" "${run_args[@]}") >>"$out/$side.txt" \
+      || echo "bench-compare: $side run $i exited nonzero" >&2
+  done
+done
+grep -q '^Benchmark' "$out/base.txt" || die "the base revision printed no benchmark results"
+grep -q '^Benchmark' "$out/head.txt" || die "the head revision printed no benchmark results"
+
+# gate_args is split on purpose: it carries several bstat flags.
+# shellcheck disable=SC2086
+set +e
+(cd "$out" && "$bstat" -gate $gate_args base.txt head.txt) | tee "$out/gate.txt"
+status=${PIPESTATUS[0]}
+# shellcheck disable=SC2086
+(cd "$out" && "$bstat" -gate -format markdown $gate_args base.txt head.txt) >"$out/gate.md"
+set -e
+if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+  cat "$out/gate.md" >>"$GITHUB_STEP_SUMMARY"
+fi
+exit "$status"
