@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum kind { K_BOOL, K_STRING, K_DURATION, K_BENCHTIME, K_COUNT, K_CPU };
+enum kind { K_BOOL, K_STRING, K_DURATION, K_BENCHTIME, K_COUNT, K_CPU, K_RATE };
 
 struct flag {
 	const char *name;
@@ -27,6 +27,9 @@ static const struct flag flags[] = {
 	{"list", K_STRING, "regexp", "list benchmarks matching regexp and exit"},
 	{"json", K_BOOL, NULL, "print one JSON object per result instead of Go's text format"},
 	{"v", K_BOOL, NULL, "verbose: print each benchmark's name before it runs"},
+	{"memprofile", K_STRING, "file", "write an allocation profile (pprof format, gzip) of the timed regions to file"},
+	{"memprofilerate", K_RATE, "n", "profile one allocation per n bytes on average, 1 for all (default 524288)"},
+	{"retained", K_BOOL, NULL, "measure retained-B/op for benchmarks that keep allocations (default true)"},
 	{"pkg", K_STRING, "name", "the pkg: header value (default: the program's name)"},
 	{"h", K_BOOL, NULL, "print this help and exit"},
 	{"help", K_BOOL, NULL, "print this help and exit"},
@@ -204,6 +207,8 @@ static int set_value(const struct flag *f, const char *v, struct cb_config *cfg)
 			cfg->benchmem = b;
 		else if (strcmp(f->name, "json") == 0)
 			cfg->json = b;
+		else if (strcmp(f->name, "retained") == 0)
+			cfg->retained = b;
 		else
 			cfg->verbose = b;
 		return 0;
@@ -213,6 +218,8 @@ static int set_value(const struct flag *f, const char *v, struct cb_config *cfg)
 			cfg->bench = v;
 		else if (strcmp(f->name, "list") == 0)
 			cfg->list = v;
+		else if (strcmp(f->name, "memprofile") == 0)
+			cfg->memprofile = v;
 		else
 			cfg->pkg = v;
 		return 0;
@@ -248,6 +255,11 @@ static int set_value(const struct flag *f, const char *v, struct cb_config *cfg)
 		return 0;
 	case K_CPU:
 		return parse_cpu(v, cfg);
+	case K_RATE:
+		if (!parse_int(v, 1, INT32_MAX, &n))
+			return -1;
+		cfg->memprofilerate = n;
+		return 0;
 	}
 	return -1;
 }
@@ -261,6 +273,8 @@ int cb_flags_parse(int argc, char **argv, int default_procs, struct cb_config *c
 		.cpus = {default_procs > 0 ? default_procs : 1},
 		.ncpus = 1,
 		.timeout_ns = 600000000000LL,
+		.memprofilerate = CB_DEFAULT_MEMPROFILERATE,
+		.retained = true,
 	};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];

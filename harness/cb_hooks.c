@@ -215,8 +215,11 @@ void *realloc(void *ptr, size_t size)
 	} else if (size == 0) {
 		note_free(ptr); /* glibc freed ptr and returned NULL */
 	} else if (p) {
-		note_alloc(p, size);
+		/* The free first: when the block grew in place (p == ptr), an
+		 * observer tracking live pointers must see the old block go
+		 * before the new one arrives at the same address. */
 		note_free(ptr);
+		note_alloc(p, size);
 	}
 	return p;
 }

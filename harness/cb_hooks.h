@@ -36,7 +36,9 @@ bool cb_hooks_active(void);
  * and not suppressed), on the thread that made it, after the allocator
  * returned. kind is CB_EV_ALLOC (ptr, size) or CB_EV_FREE (ptr, 0). The
  * observer must not allocate through malloc (its own allocations would be
- * observed); it may use the __libc_* functions. NULL detaches. */
+ * observed); it may use the __libc_* functions. NULL detaches. A realloc
+ * that succeeds reports the free of the old block before the allocation of
+ * the new one, also when the block stayed at the same address. */
 enum cb_event { CB_EV_ALLOC, CB_EV_FREE };
 typedef void cb_alloc_observer(void *ctx, enum cb_event kind, void *ptr, size_t size);
 void cb_hooks_set_observer(cb_alloc_observer *fn, void *ctx);

@@ -64,7 +64,12 @@ struct cb_config {
 	int64_t timeout_ns; /* 0: no timeout */
 	bool json, verbose, benchmem, help;
 	const char *pkg;
+	const char *memprofile; /* -memprofile file; NULL: no profile */
+	int64_t memprofilerate;  /* bytes per sample on average; 1: every allocation */
+	bool retained;           /* measure retained-B/op (cb_retained.c) */
 };
+/* Go's default MemProfileRate: one sample per 512 KiB allocated. */
+#define CB_DEFAULT_MEMPROFILERATE (512 * 1024)
 /* Fills cfg from argv (defaults first). Returns 0, or -1 with a one-line
  * message in err. default_procs: the -cpu value when none is given. */
 int cb_flags_parse(int argc, char **argv, int default_procs, struct cb_config *cfg,
@@ -147,7 +152,8 @@ struct cb_run {
 	bool timer_on;
 	int64_t start_ns, duration_ns;
 	struct cb_alloc_totals start_tot;
-	uint64_t net_allocs, net_bytes;
+	uint64_t net_allocs, net_bytes, net_frees;
+	uint64_t retained_bytes; /* cb_measure_retained; 0: none or not measured */
 	int64_t bytes;
 	struct cb_metric metrics[CB_MAX_METRICS];
 	int nmetrics;
@@ -170,6 +176,9 @@ void cb_print_block(struct cb_run *r, const char *tag, const char *name);
 void cb_report(struct cb_run *r, const char *name);
 /* Runs the benchmark function once with n iterations, timer running. */
 void cb_run_n(struct cb_run *r, int64_t n);
+/* After the reported run: when it allocated more blocks than it freed,
+ * repeats it with pointer tracking to find retained bytes (cb_retained.c). */
+void cb_measure_retained(struct cb_run *r);
 /* After the warm-up run: Go's launch, the runs that reach -benchtime. */
 void cb_calibrate(struct cb_run *r);
 /* cbench_main with its streams given, for tests. */

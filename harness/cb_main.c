@@ -2,6 +2,7 @@
  * the closing PASS/FAIL line and the exit status. It is the only part of the
  * harness that writes to stderr or picks an exit status. */
 #include "cb_internal.h"
+#include "cb_profile.h"
 
 #include <errno.h>
 #include <string.h>
@@ -92,6 +93,40 @@ static int list_benchmarks(const char *pattern, FILE *out, FILE *err)
 	return 0;
 }
 
+/* -memprofile: the file is created before anything runs, so that a bad
+ * path costs no benchmark time (Go finds out only at the end); like Go,
+ * failing to write it exits 2. */
+static bool memprofile_begin(const struct cb_config *cfg, FILE *err)
+{
+	FILE *f = fopen(cfg->memprofile, "wb");
+	if (!f) {
+		fprintf(err, "cbench: -memprofile: %s: %s\n", cfg->memprofile, strerror(errno));
+		return false;
+	}
+	fclose(f);
+	char msg[512];
+	uint64_t seed = cb_profile_seed ? cb_profile_seed : (uint64_t)cb_monotonic_ns();
+	if (cb_profile_start(cfg->memprofilerate, seed, msg, sizeof msg)) {
+		fprintf(err, "cbench: -memprofile: %s\n", msg);
+		return false;
+	}
+	return true;
+}
+
+static bool memprofile_end(const struct cb_config *cfg, FILE *err)
+{
+	cb_profile_stop();
+	char msg[1024];
+	bool ok = cb_pprof_write(cfg->memprofile, msg, sizeof msg) == 0;
+	if (!ok)
+		fprintf(err, "cbench: -memprofile: %s\n", msg);
+	else if (cb_profile_lossy())
+		fprintf(err, "cbench: warning: -memprofile: out of memory while profiling; "
+			     "some samples are missing\n");
+	cb_profile_reset();
+	return ok;
+}
+
 static int run_suite(const struct cb_config *cfg, FILE *out, FILE *err)
 {
 	struct cb_suite s;
@@ -106,15 +141,23 @@ static int run_suite(const struct cb_config *cfg, FILE *out, FILE *err)
 	if (!s.hooks_active)
 		fprintf(err, "cbench: warning: the allocator hooks are not active (static libc, "
 			     "sanitizer or another allocator?): B/op and allocs/op are not reported\n");
+	/* After the hooks check, whose own strdup is not a benchmark's. */
+	if (cfg->memprofile && !memprofile_begin(cfg, err)) {
+		cb_suite_free(&s);
+		return 2;
+	}
 	struct watchdog w = {.timeout_ns = cfg->timeout_ns, .out = out, .err_fd = fileno(err)};
 	bool watching = cfg->timeout_ns > 0 && watchdog_start(&w);
 	cb_suite_run(&s);
 	if (watching)
 		watchdog_stop(&w);
 	int status = s.failed || s.skipped ? 1 : 0;
+	if (cfg->memprofile && !memprofile_end(cfg, err))
+		status = 2;
 	if (s.ran + s.failed + s.skipped == 0) {
 		fprintf(err, "cbench: no benchmark matches -bench \"%s\"\n", cfg->bench ? cfg->bench : "");
-		status = 1;
+		if (status == 0)
+			status = 1;
 	}
 	if (!cfg->json)
 		fprintf(out, "%s\n", status ? "FAIL" : "PASS");

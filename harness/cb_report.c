@@ -45,6 +45,14 @@ static void fill_result(struct cb_run *r, struct cb_result *res, const char *nam
 		.nmetrics = r->nmetrics,
 	};
 	memcpy(res->metrics, r->metrics, sizeof r->metrics);
+	/* retained-B/op joins the extra metrics (sorted by unit) unless the
+	 * benchmark reported that unit itself. */
+	if (r->retained_bytes > 0 && res->nmetrics < CB_MAX_METRICS &&
+	    !cb_result_metric(res, "retained-B/op")) {
+		struct cb_metric *m = &res->metrics[res->nmetrics++];
+		snprintf(m->unit, sizeof m->unit, "retained-B/op");
+		m->value = (double)r->retained_bytes / (double)r->bh.n;
+	}
 }
 
 /* A benchmark that produced no line: "--- FAIL:" or "--- SKIP:". */

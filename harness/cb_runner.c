@@ -97,6 +97,7 @@ static void process(struct cb_run *first)
 			}
 			set_current(name);
 			cb_calibrate(r);
+			cb_measure_retained(r);
 			if (r->skipped) {
 				cb_print_block(r, "SKIP", name);
 				s->skipped++;

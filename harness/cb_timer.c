@@ -2,6 +2,7 @@
  * cbench_loop, and one timed call of a benchmark function. Elapsed time and
  * allocation counts start, stop and reset together. */
 #include "cb_internal.h"
+#include "cb_profile.h"
 
 void cbench_start_timer(cbench_b *b)
 {
@@ -26,6 +27,7 @@ void cbench_stop_timer(cbench_b *b)
 	cb_hooks_read(&t);
 	r->net_allocs += t.allocs - r->start_tot.allocs;
 	r->net_bytes += t.bytes - r->start_tot.bytes;
+	r->net_frees += t.frees - r->start_tot.frees;
 	r->timer_on = false;
 }
 
@@ -33,6 +35,7 @@ void cbench_reset_timer(cbench_b *b)
 {
 	struct cb_run *r = b->run_;
 	r->nmetrics = 0;
+	cb_retain_reset();
 	if (r->timer_on) {
 		cb_hooks_read(&r->start_tot);
 		r->start_ns = cb_clock_ns();
@@ -40,6 +43,7 @@ void cbench_reset_timer(cbench_b *b)
 	r->duration_ns = 0;
 	r->net_allocs = 0;
 	r->net_bytes = 0;
+	r->net_frees = 0;
 }
 
 bool cbench_loop_slow_(cbench_b *b)

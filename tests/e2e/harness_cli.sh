@@ -6,7 +6,7 @@ set -eu
 BUILD=${BUILD:-build}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cc -O2 -Iharness tests/data/harness/cli_bench.c "$BUILD/libcbench.a" -lcjson -lpthread \
+cc -O2 -Iharness tests/data/harness/cli_bench.c "$BUILD/libcbench.a" -lcjson -lpthread -ldw -lelf -lz -lm \
   -o "$tmp/cli_bench"
 bin=$tmp/cli_bench
 failures=0

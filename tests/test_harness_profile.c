@@ -1,0 +1,859 @@
+/* test_harness_profile.c: -memprofile and retained-B/op through cb_main_io.
+ * Profiles are decoded here independently of the writer (gunzip with zlib,
+ * a small protobuf reader) and checked against counts the benchmarks keep
+ * themselves: sample types, totals with rate 1, in-use, the allocating
+ * function with its file:line, inlined calls as frames, sampled totals
+ * within a stated tolerance, threads, address reuse, that profiling adds no
+ * counted allocation; then retained-B/op on known retention patterns, and
+ * the new flags. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "cb_internal.h"
+#include "cb_profile.h"
+
+static void *(*volatile v_malloc)(size_t) = malloc;
+static void (*volatile v_free)(void *) = free;
+
+/* ---- running the harness ---- */
+struct outcome {
+	int rc;
+	char out[16384], err[4096];
+};
+
+static void slurp(FILE *f, char *buf, size_t len)
+{
+	rewind(f);
+	size_t n = fread(buf, 1, len - 1, f);
+	buf[n] = 0;
+	fclose(f);
+}
+
+static void run(struct outcome *o, ...)
+{
+	char *argv[32] = {"profile"};
+	int argc = 1;
+	va_list ap;
+	va_start(ap, o);
+	for (char *a; (a = va_arg(ap, char *)) != NULL && argc < 31;)
+		argv[argc++] = a;
+	va_end(ap);
+	FILE *out = tmpfile(), *err = tmpfile();
+	assert_non_null(out);
+	assert_non_null(err);
+	o->rc = cb_main_io(argc, argv, out, err);
+	slurp(out, o->out, sizeof o->out);
+	slurp(err, o->err, sizeof o->err);
+}
+
+static char profile_path[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	cb_registry_reset();
+	cb_profile_seed = 12345;
+	snprintf(profile_path, sizeof profile_path, "/tmp/cbench-prof-%d.pb.gz", (int)getpid());
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink(profile_path);
+	return 0;
+}
+
+/* ---- a profile.proto reader, just what the checks need ---- */
+#define MAXN 4096
+struct profile {
+	char *strings[MAXN];
+	int nstrings;
+	int64_t types[4][2]; /* sample_type: type, unit string indices */
+	int ntypes;
+	struct {
+		uint64_t loc[CB_STACK_DEPTH];
+		int nloc;
+		int64_t v[4];
+	} samples[MAXN];
+	int nsamples;
+	struct {
+		uint64_t id, function; /* the first line: innermost inlined call */
+		int64_t line;
+		uint64_t outer_function; /* the last line: the containing function */
+		int64_t outer_line;
+		int nlines;
+	} locs[MAXN];
+	int nlocs;
+	struct {
+		uint64_t id;
+		int64_t name, file;
+	} funcs[MAXN];
+	int nfuncs;
+	int64_t period_type[2], period, default_type;
+};
+
+struct reader {
+	const unsigned char *p, *end;
+};
+
+static uint64_t varint(struct reader *r)
+{
+	uint64_t v = 0;
+	for (int shift = 0; r->p < r->end; shift += 7) {
+		unsigned char c = *r->p++;
+		v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			return v;
+	}
+	fail_msg("truncated varint");
+	return 0;
+}
+
+/* Next field of r: its number, and a sub-reader (wire type 2) or value. */
+static int field(struct reader *r, struct reader *sub, uint64_t *value)
+{
+	uint64_t key = varint(r);
+	if ((key & 7) == 0) {
+		*value = varint(r);
+	} else if ((key & 7) == 2) {
+		uint64_t len = varint(r);
+		assert_true(len <= (uint64_t)(r->end - r->p));
+		sub->p = r->p;
+		sub->end = r->p + len;
+		r->p += len;
+	} else {
+		fail_msg("unexpected wire type %d", (int)(key & 7));
+	}
+	return (int)(key >> 3);
+}
+
+/* Packed or single repeated integers. */
+static int ints(struct reader *sub, uint64_t value, int wire_bytes, uint64_t *out, int max)
+{
+	if (!wire_bytes) {
+		out[0] = value;
+		return 1;
+	}
+	int n = 0;
+	while (sub->p < sub->end && n < max)
+		out[n++] = varint(sub);
+	return n;
+}
+
+static void read_sample(struct profile *pr, struct reader *m)
+{
+	assert_true(pr->nsamples < MAXN);
+	int k = pr->nsamples++;
+	while (m->p < m->end) {
+		struct reader sub = {0};
+		uint64_t v = 0;
+		const unsigned char *at = m->p;
+		int f = field(m, &sub, &v);
+		bool bytes = (*at & 7) == 2;
+		if (f == 1) {
+			pr->samples[k].nloc += ints(&sub, v, bytes, pr->samples[k].loc + pr->samples[k].nloc,
+						    CB_STACK_DEPTH - pr->samples[k].nloc);
+		} else if (f == 2) {
+			uint64_t vals[4] = {0};
+			assert_int_equal(ints(&sub, v, bytes, vals, 4), 4);
+			for (int i = 0; i < 4; i++)
+				pr->samples[k].v[i] = (int64_t)vals[i];
+		}
+	}
+}
+
+static void read_location(struct profile *pr, struct reader *m)
+{
+	assert_true(pr->nlocs < MAXN);
+	int k = pr->nlocs++;
+	while (m->p < m->end) {
+		struct reader sub = {0};
+		uint64_t v = 0;
+		int f = field(m, &sub, &v);
+		if (f == 1)
+			pr->locs[k].id = v;
+		if (f == 4) {
+			uint64_t fn = 0;
+			int64_t line = 0;
+			while (sub.p < sub.end) {
+				struct reader x;
+				uint64_t lv = 0;
+				int lf = field(&sub, &x, &lv);
+				if (lf == 1)
+					fn = lv;
+				if (lf == 2)
+					line = (int64_t)lv;
+			}
+			if (pr->locs[k].nlines++ == 0) {
+				pr->locs[k].function = fn;
+				pr->locs[k].line = line;
+			}
+			pr->locs[k].outer_function = fn;
+			pr->locs[k].outer_line = line;
+		}
+	}
+}
+
+static void read_function(struct profile *pr, struct reader *m)
+{
+	assert_true(pr->nfuncs < MAXN);
+	int k = pr->nfuncs++;
+	while (m->p < m->end) {
+		struct reader sub;
+		uint64_t v = 0;
+		int f = field(m, &sub, &v);
+		if (f == 1)
+			pr->funcs[k].id = v;
+		if (f == 2)
+			pr->funcs[k].name = (int64_t)v;
+		if (f == 4)
+			pr->funcs[k].file = (int64_t)v;
+	}
+}
+
+static void read_pair(struct reader *m, int64_t out[2])
+{
+	while (m->p < m->end) {
+		struct reader sub;
+		uint64_t v = 0;
+		int f = field(m, &sub, &v);
+		if (f == 1 || f == 2)
+			out[f - 1] = (int64_t)v;
+	}
+}
+
+static struct profile *load_profile(const char *path)
+{
+	gzFile gz = gzopen(path, "rb");
+	assert_non_null(gz);
+	size_t cap = 1 << 20, len = 0;
+	unsigned char *buf = malloc(cap);
+	int n;
+	while ((n = gzread(gz, buf + len, (unsigned)(cap - len))) > 0) {
+		len += (size_t)n;
+		if (len == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+	}
+	assert_int_equal(gzclose(gz), Z_OK);
+	struct profile *pr = calloc(1, sizeof *pr);
+	assert_non_null(pr);
+	struct reader r = {buf, buf + len};
+	while (r.p < r.end) {
+		struct reader sub = {0};
+		uint64_t v = 0;
+		switch (field(&r, &sub, &v)) {
+		case 1:
+			assert_true(pr->ntypes < 4);
+			read_pair(&sub, pr->types[pr->ntypes++]);
+			break;
+		case 2: read_sample(pr, &sub); break;
+		case 4: read_location(pr, &sub); break;
+		case 5: read_function(pr, &sub); break;
+		case 6:
+			assert_true(pr->nstrings < MAXN);
+			pr->strings[pr->nstrings++] = strndup((const char *)sub.p, (size_t)(sub.end - sub.p));
+			break;
+		case 11: read_pair(&sub, pr->period_type); break;
+		case 12: pr->period = (int64_t)v; break;
+		case 14: pr->default_type = (int64_t)v; break;
+		default: break;
+		}
+	}
+	free(buf);
+	return pr;
+}
+
+static void free_profile(struct profile *pr)
+{
+	for (int i = 0; i < pr->nstrings; i++)
+		free(pr->strings[i]);
+	free(pr);
+}
+
+static const char *str(const struct profile *pr, int64_t i)
+{
+	assert_true(i >= 0 && i < pr->nstrings);
+	return pr->strings[i];
+}
+
+static void totals(const struct profile *pr, int64_t t[4])
+{
+	memset(t, 0, 4 * sizeof *t);
+	for (int i = 0; i < pr->nsamples; i++)
+		for (int k = 0; k < 4; k++)
+			t[k] += pr->samples[i].v[k];
+}
+
+/* The function and line of a location id. */
+static void location_of(const struct profile *pr, uint64_t id, const char **fn, const char **file,
+			int64_t *line)
+{
+	*fn = *file = "";
+	*line = 0;
+	for (int i = 0; i < pr->nlocs; i++) {
+		if (pr->locs[i].id != id)
+			continue;
+		*line = pr->locs[i].line;
+		for (int f = 0; f < pr->nfuncs; f++) {
+			if (pr->funcs[f].id == pr->locs[i].function) {
+				*fn = str(pr, pr->funcs[f].name);
+				*file = str(pr, pr->funcs[f].file);
+			}
+		}
+	}
+}
+
+/* Sum of alloc_objects over samples whose leaf is function fn. */
+static int64_t leaf_objects(const struct profile *pr, const char *fn, int64_t *line_out,
+			    const char **file_out)
+{
+	int64_t sum = 0;
+	for (int i = 0; i < pr->nsamples; i++) {
+		const char *name, *file;
+		int64_t line;
+		if (pr->samples[i].nloc == 0)
+			continue;
+		location_of(pr, pr->samples[i].loc[0], &name, &file, &line);
+		if (strcmp(name, fn) == 0) {
+			sum += pr->samples[i].v[0];
+			*line_out = line;
+			*file_out = file;
+		}
+	}
+	return sum;
+}
+
+/* ---- benchmarks with their own bookkeeping ---- */
+static int64_t iterations; /* sum of b->n over every timed call */
+static int make_block_line;
+
+static __attribute__((noinline)) void *make_block(size_t size)
+{
+	make_block_line = __LINE__ + 1;
+	void *p = v_malloc(size);
+	__asm__ __volatile__("" : : "g"(p) : "memory");
+	return p;
+}
+
+static void bench_three(cbench_b *b)
+{
+	iterations += b->n;
+	for (int64_t i = 0; i < b->n; i++) {
+		void *x = make_block(10), *y = make_block(20), *z = make_block(30);
+		v_free(x);
+		v_free(y);
+		v_free(z);
+	}
+}
+
+static void test_rate_one_totals_and_site(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkThree", bench_three, 0);
+	iterations = 0;
+	struct outcome o;
+	run(&o, "-bench", "Three", "-benchtime", "100x", "-memprofile", profile_path,
+	    "-memprofilerate", "1", NULL);
+	assert_int_equal(o.rc, 0);
+	assert_string_equal(o.err, "");
+	assert_non_null(strstr(o.out, " 60 B/op"));
+	assert_non_null(strstr(o.out, " 3 allocs/op"));
+	assert_null(strstr(o.out, "retained"));
+	assert_int_equal(iterations, 101); /* warm-up n=1, then 100 */
+
+	struct profile *pr = load_profile(profile_path);
+	static const char *want[4][2] = {{"alloc_objects", "count"}, {"alloc_space", "bytes"},
+					 {"inuse_objects", "count"}, {"inuse_space", "bytes"}};
+	assert_int_equal(pr->ntypes, 4);
+	assert_string_equal(str(pr, 0), "");
+	for (int k = 0; k < 4; k++) {
+		assert_string_equal(str(pr, pr->types[k][0]), want[k][0]);
+		assert_string_equal(str(pr, pr->types[k][1]), want[k][1]);
+	}
+	assert_string_equal(str(pr, pr->default_type), "alloc_space");
+	assert_string_equal(str(pr, pr->period_type[0]), "space");
+	assert_string_equal(str(pr, pr->period_type[1]), "bytes");
+	assert_int_equal(pr->period, 1);
+
+	int64_t t[4];
+	totals(pr, t);
+	assert_int_equal(t[0], 3 * iterations);
+	assert_int_equal(t[1], 60 * iterations);
+	assert_int_equal(t[2], 0);
+	assert_int_equal(t[3], 0);
+
+	int64_t line = 0;
+	const char *file = "";
+	assert_int_equal(leaf_objects(pr, "make_block", &line, &file), 3 * iterations);
+	assert_int_equal(line, make_block_line);
+	assert_non_null(strstr(file, "test_harness_profile.c"));
+	free_profile(pr);
+}
+
+/* Profiling must not change what the harness counts. */
+static void test_profiling_adds_no_allocations(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkThree", bench_three, 0);
+	struct outcome plain, profiled;
+	run(&plain, "-bench", "Three", "-benchtime", "50x", NULL);
+	run(&profiled, "-bench", "Three", "-benchtime", "50x", "-memprofile", profile_path,
+	    "-memprofilerate", "1", NULL);
+	assert_int_equal(plain.rc, 0);
+	assert_int_equal(profiled.rc, 0);
+	const char *a = strstr(plain.out, " ns/op"), *b = strstr(profiled.out, " ns/op");
+	assert_non_null(a);
+	assert_non_null(b);
+	/* Everything after ns/op (B/op, allocs/op) is identical. */
+	assert_string_equal(a, b);
+}
+
+/* Each iteration keeps one 40-byte block until after the timer stops and
+ * frees one 24-byte block inside the loop. */
+static void *kept[4096];
+
+static void bench_keep_some(cbench_b *b)
+{
+	iterations += b->n;
+	int64_t n = b->n < 4096 ? b->n : 4096;
+	for (int64_t i = 0; i < n; i++) {
+		kept[i] = make_block(40);
+		v_free(make_block(24));
+	}
+	cbench_stop_timer(b);
+	for (int64_t i = 0; i < n; i++)
+		v_free(kept[i]);
+}
+
+static void test_inuse_is_what_the_timer_did_not_free(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkKeep", bench_keep_some, 0);
+	iterations = 0;
+	struct outcome o;
+	run(&o, "-bench", "Keep", "-benchtime", "200x", "-memprofile", profile_path,
+	    "-memprofilerate", "1", "-retained=false", NULL);
+	assert_int_equal(o.rc, 0);
+	struct profile *pr = load_profile(profile_path);
+	int64_t t[4];
+	totals(pr, t);
+	assert_int_equal(t[0], 2 * iterations);
+	assert_int_equal(t[1], 64 * iterations);
+	assert_int_equal(t[2], iterations);
+	assert_int_equal(t[3], 40 * iterations);
+	free_profile(pr);
+}
+
+/* A ring of 8 blocks released after the timer stops: the next run (and the
+ * retained-B/op rerun) get the same addresses back from malloc and free
+ * them while timed, which must not count as freeing the earlier blocks. */
+static void bench_ring8(cbench_b *b)
+{
+	iterations += b->n;
+	void *ring[8] = {0};
+	for (int64_t i = 0; i < b->n; i++) {
+		v_free(ring[i % 8]);
+		ring[i % 8] = make_block(4000);
+	}
+	cbench_stop_timer(b);
+	for (int i = 0; i < 8; i++)
+		v_free(ring[i]);
+}
+
+static void test_inuse_survives_address_reuse(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkRing8", bench_ring8, 0);
+	iterations = 0;
+	struct outcome o;
+	run(&o, "-bench", "Ring8", "-benchtime", "100x", "-memprofile", profile_path,
+	    "-memprofilerate", "1", NULL);
+	assert_int_equal(o.rc, 0);
+	assert_non_null(strstr(o.out, " 320.0 retained-B/op")); /* 8 x 4000 / 100 */
+	assert_int_equal(iterations, 1 + 100 + 100); /* warm-up, reported, rerun */
+	struct profile *pr = load_profile(profile_path);
+	int64_t t[4];
+	totals(pr, t);
+	assert_int_equal(t[0], 101);     /* the rerun is not profiled */
+	assert_int_equal(t[2], 1 + 8);   /* warm-up kept 1, the reported run 8 */
+	assert_int_equal(t[3], 9 * 4000);
+	free_profile(pr);
+}
+
+/* Inlined calls are frames of their own: the location of an allocation in
+ * an always-inlined helper has two lines, the helper at its malloc line and
+ * the function it was inlined into at the call's line. */
+static int inlined_alloc_line, inlined_call_line;
+
+static inline __attribute__((always_inline)) void *inlined_helper(size_t size)
+{
+	inlined_alloc_line = __LINE__ + 1;
+	void *p = v_malloc(size);
+	__asm__ __volatile__("" : : "g"(p) : "memory");
+	return p;
+}
+
+static __attribute__((noinline)) void *calls_inlined(void)
+{
+	inlined_call_line = __LINE__ + 1;
+	void *p = inlined_helper(33);
+	__asm__ __volatile__("" : : "g"(p) : "memory");
+	return p;
+}
+
+static void bench_inlined(cbench_b *b)
+{
+	for (int64_t i = 0; i < b->n; i++)
+		v_free(calls_inlined());
+}
+
+static const char *function_name(const struct profile *pr, uint64_t id)
+{
+	for (int f = 0; f < pr->nfuncs; f++)
+		if (pr->funcs[f].id == id)
+			return str(pr, pr->funcs[f].name);
+	return "";
+}
+
+static void test_inlined_frames(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkInlined", bench_inlined, 0);
+	struct outcome o;
+	run(&o, "-bench", "Inlined", "-benchtime", "10x", "-memprofile", profile_path,
+	    "-memprofilerate", "1", NULL);
+	assert_int_equal(o.rc, 0);
+	struct profile *pr = load_profile(profile_path);
+	int found = 0;
+	for (int i = 0; i < pr->nlocs; i++) {
+		if (strcmp(function_name(pr, pr->locs[i].function), "inlined_helper") != 0)
+			continue;
+		found++;
+		assert_int_equal(pr->locs[i].nlines, 2);
+		assert_int_equal(pr->locs[i].line, inlined_alloc_line);
+		assert_string_equal(function_name(pr, pr->locs[i].outer_function), "calls_inlined");
+		assert_int_equal(pr->locs[i].outer_line, inlined_call_line);
+	}
+	assert_int_equal(found, 1);
+	free_profile(pr);
+}
+
+/* Sampling: three sites of one size each, rate 4096. Over 20001 iterations
+ * about 23000 samples are taken; the standard error of the scaled bytes is
+ * under 1% and of the scaled counts about 2% (dominated by the 64-byte
+ * site, sampled 1.6% of the time), so the tolerances below are 4-5
+ * standard errors. The seed makes the run reproducible. */
+static __attribute__((noinline)) void *small_site(void) { return make_block(64); }
+static __attribute__((noinline)) void *medium_site(void) { return make_block(512); }
+static __attribute__((noinline)) void *large_site(void) { return make_block(4096); }
+
+static void bench_sizes(cbench_b *b)
+{
+	iterations += b->n;
+	for (int64_t i = 0; i < b->n; i++) {
+		v_free(small_site());
+		v_free(medium_site());
+		v_free(large_site());
+	}
+}
+
+static void test_sampled_totals_within_tolerance(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkSizes", bench_sizes, 0);
+	iterations = 0;
+	struct outcome o;
+	run(&o, "-bench", "Sizes", "-benchtime", "20000x", "-memprofile", profile_path,
+	    "-memprofilerate", "4096", NULL);
+	assert_int_equal(o.rc, 0);
+	struct profile *pr = load_profile(profile_path);
+	assert_int_equal(pr->period, 4096);
+	int64_t t[4];
+	totals(pr, t);
+	double objects = 3.0 * (double)iterations, bytes = 4672.0 * (double)iterations;
+	double obj_err = ((double)t[0] - objects) / objects, byte_err = ((double)t[1] - bytes) / bytes;
+	if (obj_err < -0.10 || obj_err > 0.10 || byte_err < -0.04 || byte_err > 0.04)
+		fail_msg("sampled totals %lld objects, %lld bytes; exact %.0f, %.0f", (long long)t[0],
+			 (long long)t[1], objects, bytes);
+	/* Fewer samples than allocations: it really sampled. */
+	assert_true(pr->nsamples > 0);
+	free_profile(pr);
+}
+
+/* Threads: every allocation of every worker is recorded, none deadlocks. */
+static _Atomic int64_t parallel_iters;
+
+static void parallel_body(cbench_pb *pb, void *ctx)
+{
+	(void)ctx;
+	while (cbench_pb_next(pb)) {
+		v_free(make_block(48));
+		atomic_fetch_add(&parallel_iters, 1);
+	}
+}
+
+static void bench_parallel(cbench_b *b)
+{
+	cbench_run_parallel(b, parallel_body, NULL);
+}
+
+static void test_threads(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkPar", bench_parallel, 0);
+	atomic_store(&parallel_iters, 0);
+	struct outcome o;
+	run(&o, "-bench", "Par", "-benchtime", "20000x", "-cpu", "4", "-memprofile", profile_path,
+	    "-memprofilerate", "1", NULL);
+	assert_int_equal(o.rc, 0);
+	assert_non_null(strstr(o.out, " 48 B/op"));
+	struct profile *pr = load_profile(profile_path);
+	int64_t t[4];
+	totals(pr, t);
+	assert_int_equal(t[0], atomic_load(&parallel_iters));
+	assert_int_equal(t[1], 48 * atomic_load(&parallel_iters));
+	free_profile(pr);
+}
+
+/* ---- retained-B/op: known retention patterns ---- */
+static void *leaked[200000];
+static size_t nleaked;
+
+static void release_leaked(void)
+{
+	for (size_t i = 0; i < nleaked; i++)
+		v_free(leaked[i]);
+	nleaked = 0;
+}
+
+static void bench_leak48(cbench_b *b)
+{
+	for (int64_t i = 0; i < b->n; i++)
+		leaked[nleaked++] = v_malloc(48);
+}
+
+static void bench_free_all(cbench_b *b)
+{
+	for (int64_t i = 0; i < b->n; i++)
+		v_free(v_malloc(48));
+}
+
+/* A ring of the last 10 blocks of 100 bytes, released after the timer. */
+static void bench_ring10(cbench_b *b)
+{
+	void *ring[10] = {0};
+	for (int64_t i = 0; i < b->n; i++) {
+		v_free(ring[i % 10]);
+		ring[i % 10] = v_malloc(100);
+	}
+	cbench_stop_timer(b);
+	for (int i = 0; i < 10; i++)
+		v_free(ring[i]);
+}
+
+/* Setup before cbench_reset_timer is not the loop's, even if kept. */
+static void bench_setup_kept(cbench_b *b)
+{
+	leaked[nleaked++] = v_malloc(4096);
+	cbench_reset_timer(b);
+	for (int64_t i = 0; i < b->n; i++)
+		leaked[nleaked++] = v_malloc(8);
+}
+
+/* realloc grows one block per iteration; the final block is kept. */
+static void bench_grow(cbench_b *b)
+{
+	char *p = v_malloc(1);
+	for (int64_t i = 0; i < b->n; i++)
+		p = realloc(p, (size_t)(i + 2));
+	leaked[nleaked++] = p;
+}
+
+static void test_retained(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		cbench_fn *fn;
+		const char *want; /* the retained column, NULL: none */
+	} cases[] = {
+		{"BenchmarkLeak48", bench_leak48, " 48.00 retained-B/op"},
+		{"BenchmarkFreeAll", bench_free_all, NULL},
+		{"BenchmarkRing10", bench_ring10, " 10.00 retained-B/op"},
+		{"BenchmarkSetupKept", bench_setup_kept, " 8.000 retained-B/op"},
+		/* 100 iterations: the last block holds 101 bytes; the first
+		 * malloc(1) was realloc'd away. */
+		{"BenchmarkGrow", bench_grow, " 1.010 retained-B/op"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cb_registry_reset();
+		cbench_register(cases[i].name, cases[i].fn, 0);
+		struct outcome o;
+		run(&o, "-benchtime", "100x", "-cpu", "1", NULL);
+		release_leaked();
+		if (o.rc != 0)
+			fail_msg("%s: status %d\n%s%s", cases[i].name, o.rc, o.out, o.err);
+		if (cases[i].want && !strstr(o.out, cases[i].want))
+			fail_msg("%s: want \"%s\" in:\n%s", cases[i].name, cases[i].want, o.out);
+		if (!cases[i].want && strstr(o.out, "retained"))
+			fail_msg("%s: want no retained column in:\n%s", cases[i].name, o.out);
+	}
+}
+
+/* The extra retention run must leave the reported line as it was. */
+static void test_retention_run_changes_nothing_reported(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkLeak48", bench_leak48, 0);
+	struct outcome with, without;
+	run(&with, "-benchtime", "100x", "-cpu", "1", NULL);
+	release_leaked();
+	run(&without, "-benchtime", "100x", "-cpu", "1", "-retained=false", NULL);
+	release_leaked();
+	assert_non_null(strstr(with.out, "48.00 retained-B/op"));
+	assert_null(strstr(without.out, "retained"));
+	assert_non_null(strstr(with.out, "48 B/op"));
+	assert_non_null(strstr(without.out, "48 B/op"));
+	assert_non_null(strstr(with.out, " 1 allocs/op"));
+}
+
+static void test_bad_input(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkThree", bench_three, 0);
+	struct outcome o;
+	run(&o, "-memprofilerate", "0", NULL);
+	assert_int_equal(o.rc, 2);
+	assert_non_null(strstr(o.err, "invalid value \"0\" for flag -memprofilerate"));
+	run(&o, "-memprofilerate", "lots", NULL);
+	assert_int_equal(o.rc, 2);
+	run(&o, "-memprofile", NULL);
+	assert_int_equal(o.rc, 2);
+	assert_non_null(strstr(o.err, "flag needs an argument: -memprofile"));
+	run(&o, "-benchtime", "1x", "-memprofile", "/nonexistent-dir/mem.pb.gz", NULL);
+	assert_int_equal(o.rc, 2);
+	assert_non_null(strstr(o.err, "cbench: -memprofile: /nonexistent-dir/mem.pb.gz: "));
+	assert_null(strstr(o.out, "BenchmarkThree")); /* failed before running */
+}
+
+/* The flags' defaults and forms, through the parser itself. */
+static void test_flag_values(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *argv[4];
+		int rc;
+		int64_t rate;
+		bool retained;
+		const char *file;
+	} cases[] = {
+		{{"p", NULL}, 0, 524288, true, NULL},
+		{{"p", "-memprofile", "m.pb.gz", NULL}, 0, 524288, true, "m.pb.gz"},
+		{{"p", "-memprofile=x", "-memprofilerate=1", NULL}, 0, 1, true, "x"},
+		{{"p", "-test.memprofilerate", "4096", NULL}, 0, 4096, true, NULL},
+		{{"p", "-retained=false", NULL}, 0, 524288, false, NULL},
+		{{"p", "-memprofilerate", "-1", NULL}, -1, 0, true, NULL},
+		{{"p", "-memprofilerate", "2147483648", NULL}, -1, 0, true, NULL},
+		{{"p", "-retained=maybe", NULL}, -1, 0, true, NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int argc = 0;
+		while (cases[i].argv[argc])
+			argc++;
+		struct cb_config cfg;
+		char err[256] = "";
+		int rc = cb_flags_parse(argc, (char **)cases[i].argv, 1, &cfg, err, sizeof err);
+		assert_int_equal(rc, cases[i].rc);
+		if (rc != 0) {
+			assert_non_null(strstr(err, "invalid value"));
+			continue;
+		}
+		assert_int_equal(cfg.memprofilerate, cases[i].rate);
+		assert_int_equal(cfg.retained, cases[i].retained);
+		if (cases[i].file)
+			assert_string_equal(cfg.memprofile, cases[i].file);
+		else
+			assert_null(cfg.memprofile);
+	}
+}
+
+/* The unwinder allocates nothing once initialised, also on a thread that
+ * never unwound before (counting on, nothing suppressed). */
+static void *capture_counting(void *arg)
+{
+	uint64_t *allocs = arg;
+	struct cb_alloc_totals before, after;
+	uintptr_t pcs[CB_STACK_DEPTH];
+	cb_hooks_read(&before);
+	int n = cb_stack_capture(pcs, CB_STACK_DEPTH, 0);
+	cb_hooks_read(&after);
+	*allocs = after.allocs - before.allocs;
+	return n > 1 ? arg : NULL;
+}
+
+static void test_capture_does_not_allocate(void **state)
+{
+	(void)state;
+	cb_stack_init();
+	uint64_t here = 99, there = 99;
+	pthread_t tid;
+	void *ok_there;
+	cb_hooks_set_counting(true);
+	cb_hooks_suppress_begin(); /* thread creation is not the unwinder */
+	int rc = pthread_create(&tid, NULL, capture_counting, &there);
+	cb_hooks_suppress_end();
+	assert_int_equal(rc, 0);
+	void *ok_here = capture_counting(&here);
+	assert_int_equal(pthread_join(tid, &ok_there), 0);
+	cb_hooks_set_counting(false);
+	assert_non_null(ok_here);
+	assert_non_null(ok_there);
+	assert_int_equal(here, 0);
+	assert_int_equal(there, 0);
+}
+
+/* Go's scaleHeapSample, by hand: 2 samples of 1000 bytes at rate 1000 stand
+ * for 2 / (1 - e^-1) = 3.1640 objects. */
+static void test_scale(void **state)
+{
+	(void)state;
+	double c, b;
+	cb_profile_scale(2, 2000, 1000, &c, &b);
+	assert_float_equal(c, 3.16395, 1e-4);
+	assert_float_equal(b, 3163.95, 1e-1);
+	cb_profile_scale(7, 70, 1, &c, &b);
+	assert_float_equal(c, 7, 0);
+	assert_float_equal(b, 70, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_rate_one_totals_and_site, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_profiling_adds_no_allocations, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inuse_is_what_the_timer_did_not_free, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inuse_survives_address_reuse, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inlined_frames, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sampled_totals_within_tolerance, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retained, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retention_run_changes_nothing_reported, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+		cmocka_unit_test(test_scale),
+		cmocka_unit_test(test_capture_does_not_allocate),
+		cmocka_unit_test(test_flag_values),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
