@@ -9,6 +9,7 @@
 #include "benchfmt.h"
 #include "benchproc.h"
 #include "benchtab.h"
+#include "benchunit.h"
 #include "gate_report.h"
 #include "render.h"
 
@@ -340,6 +341,11 @@ static int gate_config_from(const bs_options *o, gate_config *cfg, FILE *err)
 	char msg[256];
 
 	gate_config_default(cfg);
+	if (!(o->alpha > 0 && o->alpha < 1)) {
+		/* At 0 nothing is ever significant and the gate could only pass. */
+		fprintf(err, "bstat: -gate needs -alpha between 0 and 1, not %g\n", o->alpha);
+		return -1;
+	}
 	cfg->alpha = o->alpha;
 	cfg->allow_missing = o->allow_missing;
 	if (o->threshold && gate_config_set_threshold(cfg, o->threshold, msg, sizeof msg) < 0) {
@@ -347,12 +353,69 @@ static int gate_config_from(const bs_options *o, gate_config *cfg, FILE *err)
 		return -1;
 	}
 	for (int i = 0; i < o->nrules; i++) {
-		if (gate_config_set_rule(cfg, o->rules[i], msg, sizeof msg) < 0) {
+		/* Rules name units as the tables do: MB/s is B/s, ns/op is sec/op. */
+		const char *eq = strrchr(o->rules[i], '=');
+		bs_buf spec = { 0 };
+		if (eq && eq != o->rules[i]) {
+			char raw[GATE_UNIT_MAX], unit[GATE_UNIT_MAX + 8];
+			snprintf(raw, sizeof raw, "%.*s", (int)(eq - o->rules[i]), o->rules[i]);
+			bs_unit_tidy(raw, unit, sizeof unit);
+			bs_buf_printf(&spec, "%s%s", unit, eq);
+		} else {
+			bs_buf_puts(&spec, o->rules[i]);
+		}
+		int rc = gate_config_set_rule(cfg, spec.s, msg, sizeof msg);
+		bs_buf_free(&spec);
+		if (rc < 0) {
 			fprintf(err, "bstat: -rule: %s\n", msg);
 			return -1;
 		}
 	}
 	return 0;
+}
+
+/* Parses -gate-filter before any input is read, so that a mistake is
+ * reported before the table and alone. The gate reads the inputs a second
+ * time with it (run_gate), which standard input cannot give. */
+static int check_gate_filter(const bs_options *o, FILE *err)
+{
+	for (int i = 0; i < o->nfiles; i++) {
+		const char *eq = strchr(o->files[i], '=');
+		if (strcmp(eq ? eq + 1 : o->files[i], "-") == 0) {
+			fprintf(err, "bstat: -gate-filter reads the inputs twice, so they cannot include standard input\n");
+			return -1;
+		}
+	}
+	bs_arena *a = bs_arena_new();
+	bs_map interns;
+	bs_buf msg = { 0 };
+	bs_map_init(&interns, a);
+	bs_proc *p = bs_proc_new(a, &interns);
+	int ok = bs_filter_new(p, o->gate_filter, &msg) != NULL;
+	if (!ok)
+		fprintf(err, "bstat: parsing -gate-filter: %s\n", msg.s);
+	bs_buf_free(&msg);
+	bs_proc_free(p);
+	bs_map_free(&interns);
+	bs_arena_free(a);
+	return ok ? 0 : -1;
+}
+
+/* A rule whose unit no table has is most likely a typo; it is not an error,
+ * since a metric like retained-B/op is printed only when nonzero. */
+static void warn_unused_rules(const bs_options *o, const gate_config *cfg,
+                              const bs_tables *ts, FILE *err)
+{
+	if (o->nrules == 0)
+		return;
+	for (int i = 0; i < cfg->nrules; i++) {
+		const gate_rule *r = &cfg->rules[i];
+		size_t t = 0;
+		while (t < ts->n && strcmp(ts->tables[t].unit, r->unit) != 0)
+			t++;
+		if (t == ts->n && !r->off)
+			fprintf(err, "bstat: warning: no input has the metric %s named by a gate rule\n", r->unit);
+	}
 }
 
 /*
@@ -409,6 +472,8 @@ int bs_main(int argc, char **argv, FILE *out, FILE *err)
 	gate_config cfg;
 	if (o.gate && gate_config_from(&o, &cfg, err) < 0)
 		return 2;
+	if (o.gate && o.gate_filter && check_gate_filter(&o, err) < 0)
+		return 2;
 
 	bs_arena *a = bs_arena_new();
 	bs_tables *ts;
@@ -418,8 +483,10 @@ int bs_main(int argc, char **argv, FILE *out, FILE *err)
 		return status;
 	}
 	bs_buf text = { 0 }, warnings = { 0 }, gate = { 0 };
-	if (o.gate)
+	if (o.gate) {
+		warn_unused_rules(&o, &cfg, ts, err);
 		status = run_gate(&o, &cfg, a, ts, strcmp(fmt, "markdown") == 0, &gate, err);
+	}
 	if (strcmp(fmt, "csv") == 0) {
 		bs_render_csv(ts, &text, &warnings);
 	} else if (strcmp(fmt, "json") == 0) {

@@ -26,8 +26,9 @@ enum bs_gate_kind {
 typedef struct bs_gate_item {
 	enum bs_gate_kind kind;
 	const char *benchmark;      /* the row label */
-	const char *unit;
+	const char *unit;           /* NULL for a benchmark missing altogether */
 	const char *column;         /* the new column's label */
+	int appeared;               /* the metric is absent from the baseline */
 	gate_finding finding;       /* for BS_GATE_RULE and BS_GATE_IMPROVED */
 	size_t nbase, nnew;
 } bs_gate_item;
@@ -35,10 +36,12 @@ typedef struct bs_gate_item {
 typedef struct bs_gate_report {
 	bs_gate_item *items;
 	size_t nitems, cap;
+	size_t ncolumns;            /* inputs (columns) seen, the baseline first */
 	size_t gated;               /* (benchmark, metric) pairs a rule judged */
 	size_t common;              /* (benchmark, metric) pairs present on both sides */
 	size_t violations;          /* gated pairs where a rule fired */
-	size_t missing;             /* pairs in the baseline, absent from new */
+	size_t missing;             /* benchmarks or metrics in the baseline, absent from new */
+	size_t invalid;             /* gated pairs with a NaN or infinite sample */
 	size_t improved;
 	size_t underpowered;        /* gated pairs too small for p < alpha */
 	size_t weak_nbase, weak_nnew; /* the sizes of one such pair */
@@ -50,8 +53,9 @@ typedef struct bs_gate_report {
 void bs_gate_check(const bs_tables *ts, const gate_config *cfg, bs_arena *a,
                    bs_gate_report *out);
 
-/* 0 pass; 1 regression; 2 could not judge: no benchmark on both sides, or
- * none of the metrics on both sides has a rule. */
+/* 0 pass; 1 regression; 2 could not judge: no benchmark on both sides, none
+ * of the metrics on both sides has a rule, or a gated sample is not a number
+ * (and nothing failed). */
 int bs_gate_status(const bs_gate_report *r);
 
 /* The violations, notes and verdict as lines of text, or as markdown. */

@@ -19,22 +19,36 @@ typedef struct item_text {
 	char old[32], now[32], delta[32], test[80], rule[96];
 } item_text;
 
+/* A value as the table shows it; NaN and infinities as words. */
+static void value_text(double v, enum bs_unit_class cls, char *buf, size_t size)
+{
+	if (isfinite(v))
+		bs_scale(v, cls, buf, size);
+	else
+		snprintf(buf, size, "%s", isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
+}
+
 static void describe(const bs_gate_item *it, double alpha, item_text *x)
 {
 	const gate_finding *f = &it->finding;
 	enum bs_unit_class cls = bs_unit_class_of(it->unit);
 	char alpha_text[32];
 
-	bs_scale(f->base_median, cls, x->old, sizeof x->old);
+	if (it->appeared)
+		snprintf(x->old, sizeof x->old, "absent");
+	else
+		value_text(f->base_median, cls, x->old, sizeof x->old);
 	if (f->verdict == GATE_ZERO_BASELINE) {
 		/* The median may still be 0: show what rose. */
 		char max[24];
-		bs_scale(f->new_max, cls, max, sizeof max);
+		value_text(f->new_max, cls, max, sizeof max);
 		snprintf(x->now, sizeof x->now, "max %s", max);
 	} else {
-		bs_scale(f->new_median, cls, x->now, sizeof x->now);
+		value_text(f->new_median, cls, x->now, sizeof x->now);
 	}
-	if (f->verdict == GATE_ZERO_BASELINE || isinf(f->delta))
+	if (isnan(f->delta))
+		snprintf(x->delta, sizeof x->delta, "?");
+	else if (f->verdict == GATE_ZERO_BASELINE || isinf(f->delta))
 		snprintf(x->delta, sizeof x->delta, "%s∞", f->delta < 0 ? "-" : "+");
 	else
 		snprintf(x->delta, sizeof x->delta, "%+.2f%%", f->delta * 100);
@@ -49,6 +63,10 @@ static void describe(const bs_gate_item *it, double alpha, item_text *x)
 	st_format_go_float(alpha, alpha_text, sizeof alpha_text);
 	if (it->kind == BS_GATE_IMPROVED)
 		snprintf(x->rule, sizeof x->rule, "improved");
+	else if (f->verdict == GATE_INVALID)
+		snprintf(x->rule, sizeof x->rule, "a sample is not a number: cannot judge");
+	else if (it->appeared)
+		snprintf(x->rule, sizeof x->rule, "appeared: absent from the baseline, taken as 0");
 	else if (f->verdict == GATE_ZERO_BASELINE)
 		snprintf(x->rule, sizeof x->rule, "rose from a zero baseline");
 	else
@@ -66,14 +84,23 @@ static void verdict(const bs_gate_report *r, bs_buf *out)
 			bs_buf_printf(out, " (%zu improved)", r->improved);
 		break;
 	case 1:
-		bs_buf_printf(out, "FAIL: %zu of %zu gated metric%s regressed", r->violations, r->gated,
-		              r->gated == 1 ? "" : "s");
+		bs_buf_puts(out, "FAIL: ");
+		if (r->violations)
+			bs_buf_printf(out, "%zu of %zu gated metric%s regressed", r->violations, r->gated,
+			              r->gated == 1 ? "" : "s");
 		if (r->missing && !r->allow_missing)
-			bs_buf_printf(out, ", %zu missing from the new results", r->missing);
+			bs_buf_printf(out, "%s%zu missing from the new results", r->violations ? ", " : "",
+			              r->missing);
 		break;
 	default:
-		if (r->common == 0)
-			bs_buf_puts(out, "could not judge: no benchmark is in both the baseline and the new results");
+		if (r->ncolumns < 2)
+			bs_buf_puts(out, "could not judge: -gate needs a baseline and a new input");
+		else if (r->common == 0)
+			bs_buf_puts(out, "could not judge: no benchmark is in both the baseline and the new results"
+			            " (if their configuration lines differ, e.g. cpu:, try -ignore cpu)");
+		else if (r->invalid)
+			bs_buf_printf(out, "could not judge: %zu gated metric%s had a sample that is not a number",
+			              r->invalid, r->invalid == 1 ? "" : "s");
 		else
 			bs_buf_printf(out, "could not judge: none of the %zu metrics on both sides has a gate rule",
 			              r->common);
@@ -108,7 +135,7 @@ void bs_render_gate_text(const bs_gate_report *r, bs_buf *out)
 	for (size_t i = 0; i < r->nitems; i++) {
 		const bs_gate_item *it = &r->items[i];
 		int pad = (int)(width - bs_utf8_len(it->benchmark));
-		bs_buf_printf(out, "gate: %s%*s  %-10s ", it->benchmark, pad, "", it->unit);
+		bs_buf_printf(out, "gate: %s%*s  %-10s ", it->benchmark, pad, "", it->unit ? it->unit : "");
 		if (it->kind == BS_GATE_MISSING) {
 			bs_buf_printf(out, "missing from %s%s\n", it->column,
 			              r->allow_missing ? " (allowed)" : "");
@@ -142,7 +169,7 @@ void bs_render_gate_markdown(const bs_gate_report *r, bs_buf *out)
 			const bs_gate_item *it = &r->items[i];
 			bs_buf_puts(out, "|");
 			bs_md_cell(out, it->benchmark);
-			bs_md_cell(out, it->unit);
+			bs_md_cell(out, it->unit ? it->unit : "");
 			if (it->kind == BS_GATE_MISSING || it->kind == BS_GATE_ADDED) {
 				bs_buf_printf(out, " | | | | %s %s%s |\n",
 				              it->kind == BS_GATE_MISSING ? "missing from" : "new in", it->column,

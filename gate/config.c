@@ -1,6 +1,6 @@
 /*
  * config.c — the gate's configuration: default rules and the parsing of the
- * rule options (-rule UNIT=N%|off, -threshold N%, -alpha X).
+ * rule options (-rule UNIT=N%|off, -threshold N%).
  */
 #include "gate.h"
 
@@ -18,8 +18,10 @@ void gate_config_default(gate_config *cfg)
 	 * user opts in; allocation counts are exact and do not drift. */
 	snprintf(cfg->rules[0].unit, GATE_UNIT_MAX, "B/op");
 	cfg->rules[0].threshold = 0.10;
+	cfg->rules[0].min_change = 1;
 	snprintf(cfg->rules[1].unit, GATE_UNIT_MAX, "allocs/op");
 	cfg->rules[1].threshold = 0.10;
+	cfg->rules[1].min_change = 0.01;
 	cfg->nrules = 2;
 }
 
@@ -107,19 +109,5 @@ int gate_config_set_threshold(gate_config *cfg, const char *percent, char *err, 
 	}
 	for (int i = 0; i < cfg->nrules; i++)
 		cfg->rules[i].threshold = threshold;
-	return 0;
-}
-
-int gate_config_set_alpha(gate_config *cfg, const char *text, char *err, size_t errlen)
-{
-	char *end;
-
-	errno = 0;
-	double alpha = strtod(text, &end);
-	if (errno != 0 || end == text || *end != '\0' || !(alpha > 0 && alpha < 1)) {
-		snprintf(err, errlen, "bad alpha '%s': want a number between 0 and 1, e.g. 0.05", text);
-		return -1;
-	}
-	cfg->alpha = alpha;
 	return 0;
 }

@@ -7,7 +7,12 @@
  *   1. zero baseline: every baseline sample is 0 and some new sample is not.
  *      Fires even with one sample a side, where no test can reach alpha.
  *   2. threshold: the new median is worse than the baseline median by more
- *      than the metric's threshold, and the Mann-Whitney p < alpha.
+ *      than the metric's threshold (a fraction of |baseline median|) and by
+ *      at least the rule's min_change, and the Mann-Whitney p < alpha.
+ *      min_change keeps amortized one-time costs from failing: a benchmark
+ *      that allocates once per run reports 1/N allocs/op, which doubles when
+ *      a slower build runs half as many iterations.
+ * A sample that is NaN or infinite cannot be judged (GATE_INVALID).
  * A metric with no rule (or a rule "off") is not judged. Which direction is
  * worse follows the unit: rates ("/s", e.g. B/s) are better when higher,
  * everything else (sec/op, B/op, allocs/op, custom units) when lower.
@@ -29,6 +34,7 @@
 typedef struct gate_rule {
 	char unit[GATE_UNIT_MAX];   /* as bstat names units: sec/op, B/op, allocs/op, ... */
 	double threshold;           /* 0.10 for 10%; ignored when off */
+	double min_change;          /* a smaller change per op never fails rule 2 */
 	int off;                    /* 1: the metric is not gated */
 } gate_rule;
 
@@ -44,7 +50,8 @@ enum gate_verdict {
 	GATE_PASS,                  /* within the rules (including "no significant change") */
 	GATE_IMPROVED,              /* better at p < alpha; never fails */
 	GATE_REGRESSED,             /* rule 2 fired */
-	GATE_ZERO_BASELINE          /* rule 1 fired */
+	GATE_ZERO_BASELINE,         /* rule 1 fired */
+	GATE_INVALID                /* a sample is NaN or infinite: cannot judge */
 };
 
 typedef struct gate_finding {
@@ -58,7 +65,8 @@ typedef struct gate_finding {
 	int underpowered;           /* 1: min_p >= alpha, so rule 2 cannot fire */
 } gate_finding;
 
-/* The defaults: alpha 0.05, B/op and allocs/op at 10%, nothing else gated. */
+/* The defaults: alpha 0.05; B/op at 10% with min_change 1 byte, allocs/op at
+ * 10% with min_change 0.01; nothing else gated. */
 void gate_config_default(gate_config *cfg);
 
 /*
@@ -70,9 +78,6 @@ int gate_config_set_rule(gate_config *cfg, const char *spec, char *err, size_t e
 
 /* Sets the threshold of every rule that is on. Same return convention. */
 int gate_config_set_threshold(gate_config *cfg, const char *percent, char *err, size_t errlen);
-
-/* Parses "0.05"-style alpha in (0, 1). Same return convention. */
-int gate_config_set_alpha(gate_config *cfg, const char *text, char *err, size_t errlen);
 
 /* The rule for unit, or NULL when the unit is not gated. */
 const gate_rule *gate_rule_for(const gate_config *cfg, const char *unit);

@@ -33,6 +33,14 @@ static int all_zero(const double *v, size_t n)
 	return 1;
 }
 
+static int all_finite(const double *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(v[i]))
+			return 0;
+	return 1;
+}
+
 gate_finding gate_judge(const gate_config *cfg, const char *unit,
                         const double *base, size_t nbase,
                         const double *new, size_t nnew)
@@ -48,13 +56,17 @@ gate_finding gate_judge(const gate_config *cfg, const char *unit,
 	else if (f.base_median == 0)
 		f.delta = f.new_median > 0 ? INFINITY : -INFINITY;
 	else
-		f.delta = f.new_median / f.base_median - 1;
+		f.delta = (f.new_median - f.base_median) / fabs(f.base_median);
 	f.min_p = gate_smallest_p(nbase, nnew);
 	f.underpowered = !(f.min_p < cfg->alpha);
 	if (!rule)
 		return f;
 	f.threshold = rule->threshold;
 
+	if (!all_finite(base, nbase) || !all_finite(new, nnew)) {
+		f.verdict = GATE_INVALID;
+		return f;
+	}
 	int higher_better = gate_higher_is_better(unit);
 	if (!higher_better && all_zero(base, nbase) && !all_zero(new, nnew)) {
 		f.verdict = GATE_ZERO_BASELINE;
@@ -66,11 +78,13 @@ gate_finding gate_judge(const gate_config *cfg, const char *unit,
 	f.verdict = GATE_PASS;
 	if (!(c.p < cfg->alpha))
 		return f;
-	/* Compared as products, not through delta, so that 100 -> 110 is exactly
-	 * "10% worse" and passes a 10% rule. */
-	double b = f.base_median, n = f.new_median, t = rule->threshold;
-	int regressed = higher_better ? n < b * (1 - t) : n > b * (1 + t);
-	int improved = higher_better ? n > b : n < b;
+	/* Compared as a difference against threshold x |base|, not through delta,
+	 * so that 100 -> 110 is exactly "10% worse" and passes a 10% rule, and
+	 * so that negative metrics get worse in the same direction. */
+	double b = f.base_median, n = f.new_median;
+	double worse_by = higher_better ? b - n : n - b;
+	int regressed = worse_by > rule->threshold * fabs(b) && worse_by >= rule->min_change;
+	int improved = worse_by < 0;
 	if (regressed)
 		f.verdict = GATE_REGRESSED;
 	else if (improved)
@@ -86,6 +100,7 @@ const char *gate_verdict_name(enum gate_verdict v)
 	case GATE_IMPROVED: return "improved";
 	case GATE_REGRESSED: return "regressed";
 	case GATE_ZERO_BASELINE: return "rose from zero";
+	case GATE_INVALID: return "not a number";
 	}
 	return "?";
 }

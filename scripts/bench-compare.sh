@@ -31,9 +31,12 @@ options:
                     (default: bench-compare)
   --gate-args ARGS  extra arguments for bstat -gate, split on spaces
                     (e.g. "-rule sec/op=20% -allow-missing")
+  -- ARGS...        everything after -- goes to bstat -gate as it is
+                    (for arguments with spaces: -- -gate-filter '.name:(A OR B)')
   -h, --help        this text
 
-exit status: 0 no regression, 1 regression, 2 could not judge.
+exit status: 0 no regression, 1 regression, 2 could not judge. A head whose
+bench binary fails in runs where the base's does not is a regression too.
 When GITHUB_STEP_SUMMARY is set, the markdown report is appended to it.
 USAGE
 }
@@ -48,6 +51,7 @@ benchtime=""
 bstat="${BSTAT:-}"
 out="bench-compare"
 gate_args=""
+gate_extra=()
 refs=()
 
 while [ $# -gt 0 ]; do
@@ -61,6 +65,7 @@ while [ $# -gt 0 ]; do
     --out) [ $# -ge 2 ] || die "--out needs a value"; out=$2; shift 2 ;;
     --gate-args) [ $# -ge 2 ] || die "--gate-args needs a value"; gate_args=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
+    --) shift; gate_extra=("$@"); break ;;
     -*) usage >&2; die "unknown option $1" ;;
     *) refs+=("$1"); shift ;;
   esac
@@ -82,6 +87,9 @@ if [ -z "$bstat" ]; then
     die "no bstat: pass --bstat PATH or set BSTAT"
   fi
 fi
+# bstat runs from the output folder: a relative path must not change meaning.
+case "$bstat" in */*) bstat="$(cd "$(dirname "$bstat")" && pwd)/$(basename "$bstat")" ;; esac
+[ -x "$bstat" ] || command -v "$bstat" >/dev/null 2>&1 || die "bstat '$bstat' is not executable"
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -113,26 +121,38 @@ run_args=(-bench "$bench" -count 1)
 [ -n "$benchtime" ] && run_args+=(-benchtime "$benchtime")
 : >"$out/base.txt"
 : >"$out/head.txt"
+declare -A failed=([base]=0 [head]=0)
 for ((i = 1; i <= count; i++)); do
   for side in base head; do
     echo "bench-compare: run $i/$count $side" >&2
     # A failing run (a zero-alloc contract broken, a crash) still leaves its
-    # result lines for the gate to read; only a run that prints none is fatal.
-    (cd "$scratch/$side" && "./$bin" "${run_args[@]}") >>"$out/$side.txt" \
-      || echo "bench-compare: $side run $i exited nonzero" >&2
+    # result lines for the gate to read; the failures are judged below.
+    if ! (cd "$scratch/$side" && "./$bin" "${run_args[@]}") >>"$out/$side.txt"; then
+      echo "bench-compare: $side run $i exited nonzero" >&2
+      failed[$side]=$((failed[$side] + 1))
+    fi
   done
 done
 grep -q '^Benchmark' "$out/base.txt" || die "the base revision printed no benchmark results"
 grep -q '^Benchmark' "$out/head.txt" || die "the head revision printed no benchmark results"
 
 # gate_args is split on purpose: it carries several bstat flags.
-# shellcheck disable=SC2086
+read -r -a split_args <<<"$gate_args"
+gate=("$bstat" -gate "${split_args[@]}" "${gate_extra[@]}")
 set +e
-(cd "$out" && "$bstat" -gate $gate_args base.txt head.txt) | tee "$out/gate.txt"
+(cd "$out" && "${gate[@]}" base.txt head.txt) | tee "$out/gate.txt"
 status=${PIPESTATUS[0]}
-# shellcheck disable=SC2086
-(cd "$out" && "$bstat" -gate -format markdown $gate_args base.txt head.txt) >"$out/gate.md"
+(cd "$out" && "${gate[@]}" -format markdown base.txt head.txt) >"$out/gate.md"
 set -e
+case "$status" in 0|1) ;; *) status=2 ;; esac
+# A crash can leave the gate nothing to see (the runs before it printed the
+# same lines); a head that fails where the base did not has regressed.
+if [ "${failed[head]}" -gt "${failed[base]}" ] && [ "$status" != 2 ]; then
+  msg="the head's bench binary failed in ${failed[head]} of $count runs, the base's in ${failed[base]}"
+  echo "bench-compare: FAIL: $msg" | tee -a "$out/gate.txt"
+  printf '\n**FAIL: %s.**\n' "$msg" >>"$out/gate.md"
+  status=1
+fi
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
   cat "$out/gate.md" >>"$GITHUB_STEP_SUMMARY"
 fi

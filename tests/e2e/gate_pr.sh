@@ -6,6 +6,8 @@
 #   B  Greet makes a needless copy           -> exit 1, names Greet and allocs/op
 #   C  a comment changes, nothing measurable -> exit 0
 #   D  the zero-alloc Checksum allocates     -> exit 1, names Checksum
+#   F  Checksum crashes in every run but the first, so the gate alone would
+#      see too few samples to object         -> exit 1, names the failed runs
 # plus a revision that does not exist        -> exit 2.
 set -euo pipefail
 
@@ -76,6 +78,9 @@ git commit -qam C && C=$(git rev-parse HEAD)
 git checkout -q "$A"
 perl -0pi -e 's/\t\tunsigned sum = checksum\(data, sizeof data\);/\t\tunsigned char *copy = malloc(sizeof data);\n\t\tmemcpy(copy, data, sizeof data);\n\t\tunsigned sum = checksum(copy, sizeof data);\n\t\tfree(copy);/' bench.c
 git commit -qam D && D=$(git rev-parse HEAD)
+git checkout -q "$A"
+perl -0pi -e 's/(BENCH_ZERO_ALLOC\(Checksum\) \{\n)/$1\tstatic int first_call = 1;\n\tif (first_call) {\n\t\tfirst_call = 0;\n\t\tcbench_stop_timer(b);\n\t\tif (access("ran-once", F_OK) == 0)\n\t\t\tabort();\n\t\tfclose(fopen("ran-once", "w"));\n\t\tcbench_start_timer(b);\n\t}\n/; s/#include <string.h>\n/#include <string.h>\n#include <unistd.h>\n/' bench.c
+git commit -qam F && F=$(git rev-parse HEAD)
 
 compare() {
   local out=$1 head=$2
@@ -102,6 +107,11 @@ compare D "$D"
 [ "$status" = 1 ] || { show D; fail "D: exit $status, want 1"; }
 grep -q 'Checksum' "$tmp/D/gate.txt" || { show D; fail "D: no violation naming Checksum"; }
 
+compare F "$F"
+[ "$status" = 1 ] || { show F; fail "F: exit $status, want 1"; }
+grep -q "the head's bench binary failed in 4 of 5 runs, the base's in 0" "$tmp/F/gate.txt" \
+  || { show F; fail "F: the failed runs are not named"; }
+
 compare E no-such-revision
 [ "$status" = 2 ] || { show E; fail "bad revision: exit $status, want 2"; }
 
@@ -109,4 +119,4 @@ compare E no-such-revision
 runs=$(grep -c '^goos:' "$tmp/B/base.txt")
 [ "$runs" = 5 ] || fail "B: base.txt holds $runs runs, want 5"
 
-echo "gate_pr: A->B regressed, A->C passed, A->D broke zero-alloc, bad revision could not judge"
+echo "gate_pr: A->B regressed, A->C passed, A->D broke zero-alloc, A->F crashed, bad revision could not judge"
