@@ -2,7 +2,7 @@
 # one binary, $(BUILD)/benches/cbench-examples (BENCH() registers each
 # benchmark, so adding a file to the list is all it takes). `make bench`
 # runs it; pass runner flags with BENCHFLAGS, e.g.
-#   make bench BENCHFLAGS='-bench Hook -count 10'
+#   make bench BENCHFLAGS='-bench "Hook|MallocFree" -count 10'
 
 BENCH_SRCS := benches/strbuild.c benches/itoa.c benches/pool.c benches/sizes.c \
               benches/header.c benches/cjson.c benches/retain.c \
@@ -15,5 +15,5 @@ $(BUILD)/benches/cbench-examples: $(BENCH_OBJS) $(BUILD)/libcbench.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(BENCH_OBJS) $(BUILD)/libcbench.a $(CBENCH_LIBS)
 
-bench: $(BUILD)/benches/cbench-examples
+bench: deps $(BUILD)/benches/cbench-examples
 	$(BUILD)/benches/cbench-examples -pkg cbench/benches $(BENCHFLAGS)

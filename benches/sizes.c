@@ -3,12 +3,15 @@
  * per-thread caches and bins, and requests above its mmap threshold (128 KiB
  * at start) with a fresh mmap: 16 B, 1 KiB, 64 KiB and 1 MiB show the steps.
  * Each sub-benchmark reports MB/s for the bytes it asks for, so the cost per
- * byte can be read across sizes. glibc raises the threshold when a mapped
- * chunk is freed (its "dynamic mmap threshold"), so after the first round
- * even 1 MiB may come from the heap: the ns/op of size=1MiB says which one
- * this machine's glibc chose. allocs/op is 1 and B/op the size in every case.
+ * byte can be read across sizes. Left alone, glibc raises the threshold
+ * when a mapped chunk is freed (its "dynamic mmap threshold"), and from the
+ * second round on 1 MiB would come from the heap like the rest; the
+ * benchmark pins the threshold with mallopt so that every 1 MiB request
+ * pays for its mmap and munmap. That setting holds for the rest of the
+ * process. allocs/op is 1 and B/op the size in every case.
  */
 #include <cbench.h>
+#include <malloc.h>
 #include <stdlib.h>
 
 static void alloc_touch_free(cbench_b *b, void *ctx)
@@ -33,6 +36,7 @@ BENCH(MallocSize) {
 		{ "size=64KiB", 64 * 1024 },
 		{ "size=1MiB", 1024 * 1024 },
 	};
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
 		size_t size = sizes[i].size;
 		cbench_run(b, sizes[i].name, alloc_touch_free, &size);
