@@ -57,6 +57,16 @@ enum bs_record {
 	BS_REC_IOERR        /* r->message holds a read error; the file is done */
 };
 
+/* A unit as read and what tidying makes of it (see bs_reader.unit_cache). */
+typedef struct bs_unit_memo {
+	const char *unit;   /* interned, as written */
+	size_t len;
+	const char *tidy;   /* interned */
+	double factor;
+} bs_unit_memo;
+
+enum { BS_UNIT_MEMOS = 8 };
+
 typedef struct bs_reader {
 	FILE *in;
 	bs_map *interns;
@@ -67,6 +77,10 @@ typedef struct bs_reader {
 	size_t linebuf_cap;
 	char **pending;     /* queued syntax messages from one Unit line */
 	size_t npending, pending_cap, pending_pos;
+	/* The units of the previous result, by position: result lines of a
+	 * run almost always repeat them, so comparing a few bytes replaces
+	 * interning and tidying each value's unit. */
+	bs_unit_memo unit_cache[BS_UNIT_MEMOS];
 } bs_reader;
 
 void bs_reader_init(bs_reader *r, bs_map *interns, bs_unit_meta *units);

@@ -43,6 +43,7 @@ typedef struct bs_fixed_filter {
 struct bs_filter {
 	bs_proc *proc;
 	bs_qnode *root;
+	size_t depth;              /* of the tree at root */
 	bs_fixed_filter *fixed;
 	size_t nfixed, fixed_cap;
 	unsigned char *mask;       /* scratch for per-value answers */

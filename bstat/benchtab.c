@@ -5,11 +5,15 @@
  * -> cell (row key, column key) -> sample values, plus the set of residue
  * keys seen in the cell (the parts of the result no projection shows; when
  * they differ, unlike benchmarks were pooled and the cell says "benchmarks
- * vary in ..."). Finishing sorts tables, rows and columns by their
- * projections' orders, summarizes each cell, compares it with column 0 of
- * its row, and computes the geomean row the way benchstat does: a geomean
- * of centers per column and, for other columns, a geomean of ratios to the
- * base (equal centers count as ratio 1, a zero base makes it unknown).
+ * vary in ..."). Each table appends its samples to one array, tagged with
+ * their cell, and finishing gathers them per cell: inputs list benchmarks
+ * round-robin, so an array per cell would be grown in a different corner
+ * of memory for every value read. Finishing sorts tables, rows and
+ * columns by their projections' orders, summarizes each cell, compares it
+ * with column 0 of its row, and computes the geomean row the way
+ * benchstat does: a geomean of centers per column and, for other columns,
+ * a geomean of ratios to the base (equal centers count as ratio 1, a zero
+ * base makes it unknown).
  */
 #include "benchtab.h"
 
@@ -19,20 +23,33 @@
 #include <string.h>
 
 typedef struct bcell {
-	double *values;
-	size_t n, cap;
-	int *residue;               /* distinct residue keys */
+	size_t n;                   /* samples */
+	int *residue;               /* distinct residue keys, in the arena */
 	size_t nres, res_cap;
+	int last_residue;           /* residue[nres - 1] when nres > 0 */
 	int row, col;
+	int next_in_row;            /* index + 1 of the row's next cell; 0 ends */
 } bcell;
 
+/* Row and column keys are small dense integers (indexes into their
+ * projections' key lists), so cells are found through arrays indexed by
+ * key rather than a hash map: each row key leads to a short chain of
+ * cells, one per column the row has. */
 typedef struct btable {
 	int key;
-	int *rows, *cols;
+	int *rows, *cols;           /* keys in first-seen order */
 	size_t nrows, ncols, rows_cap, cols_cap;
-	bs_map rowset, colset, cellmap;
+	int *row_first;             /* row key -> index + 1 of its first cell */
+	size_t row_first_cap;
+	unsigned char *col_seen;    /* col key -> 1 once seen */
+	size_t col_seen_cap;
 	bcell *cells;
 	size_t ncells, cells_cap;
+	struct sample {
+		int cell;
+		double value;
+	} *samples;                 /* in input order */
+	size_t nsamples, samples_cap;
 } btable;
 
 struct bs_builder {
@@ -62,13 +79,12 @@ void bs_builder_free(bs_builder *b)
 		return;
 	for (size_t i = 0; i < b->ntables; i++) {
 		btable *t = &b->tables[i];
-		for (size_t j = 0; j < t->ncells; j++) {
-			free(t->cells[j].values);
-			free(t->cells[j].residue);
-		}
 		free(t->cells);
+		free(t->samples);
 		free(t->rows);
 		free(t->cols);
+		free(t->row_first);
+		free(t->col_seen);
 	}
 	free(b->tables);
 	free(b->table_of_key);
@@ -92,38 +108,51 @@ static btable *table_for(bs_builder *b, int key)
 		btable *t = &b->tables[b->ntables++];
 		memset(t, 0, sizeof *t);
 		t->key = key;
-		bs_map_init(&t->rowset, b->arena);
-		bs_map_init(&t->colset, b->arena);
-		bs_map_init(&t->cellmap, b->arena);
 		b->table_of_key[key] = (int)b->ntables;
 	}
 	return &b->tables[b->table_of_key[key] - 1];
 }
 
-static void add_key(bs_map *set, int **arr, size_t *n, size_t *cap, int key)
+/* Grows a zero-filled array indexed by key so that key fits. */
+static void grow_zeroed(void *arrp, size_t *cap, int key, size_t elem)
 {
-	int created;
-	bs_map_put(set, (const char *)&key, sizeof key, 0, &created);
-	if (created) {
-		bs_grow(arr, cap, *n + 1, sizeof **arr);
-		(*arr)[(*n)++] = key;
-	}
+	void **arr = arrp;
+	size_t old = *cap;
+	if ((size_t)key < old)
+		return;
+	bs_grow(arrp, cap, (size_t)key + 1, elem);
+	memset((char *)*arr + old * elem, 0, (*cap - old) * elem);
 }
 
 static bcell *cell_for(btable *t, int row, int col)
 {
-	int rc[2] = { row, col }, created;
-	bs_map_ent *e = bs_map_put(&t->cellmap, (const char *)rc, sizeof rc, (long)t->ncells, &created);
-	if (created) {
-		bs_grow(&t->cells, &t->cells_cap, t->ncells + 1, sizeof *t->cells);
-		bcell *c = &t->cells[t->ncells++];
-		memset(c, 0, sizeof *c);
-		c->row = row;
-		c->col = col;
-		add_key(&t->rowset, &t->rows, &t->nrows, &t->rows_cap, row);
-		add_key(&t->colset, &t->cols, &t->ncols, &t->cols_cap, col);
+	grow_zeroed(&t->row_first, &t->row_first_cap, row, sizeof *t->row_first);
+	int last = 0; /* index + 1 of the row's last cell */
+	for (int i = t->row_first[row]; i; i = t->cells[i - 1].next_in_row) {
+		if (t->cells[i - 1].col == col)
+			return &t->cells[i - 1];
+		last = i;
 	}
-	return &t->cells[e->value];
+	if (!last) {
+		bs_grow(&t->rows, &t->rows_cap, t->nrows + 1, sizeof *t->rows);
+		t->rows[t->nrows++] = row;
+	}
+	grow_zeroed(&t->col_seen, &t->col_seen_cap, col, 1);
+	if (!t->col_seen[col]) {
+		t->col_seen[col] = 1;
+		bs_grow(&t->cols, &t->cols_cap, t->ncols + 1, sizeof *t->cols);
+		t->cols[t->ncols++] = col;
+	}
+	bs_grow(&t->cells, &t->cells_cap, t->ncells + 1, sizeof *t->cells);
+	bcell *c = &t->cells[t->ncells++];
+	memset(c, 0, sizeof *c);
+	c->row = row;
+	c->col = col;
+	if (last)
+		t->cells[last - 1].next_in_row = (int)t->ncells;
+	else
+		t->row_first[row] = (int)t->ncells;
+	return c;
 }
 
 void bs_builder_add(bs_builder *b, const bs_result *res)
@@ -136,15 +165,20 @@ void bs_builder_add(bs_builder *b, const bs_result *res)
 	int col = bs_project(b->col_by, res);
 	int resid = bs_project(b->residue, res);
 	for (size_t i = 0; i < res->nvalues; i++) {
-		bcell *c = cell_for(table_for(b, b->tkeys[i]), row, col);
-		bs_grow(&c->values, &c->cap, c->n + 1, sizeof *c->values);
-		c->values[c->n++] = res->values[i].value;
+		btable *t = table_for(b, b->tkeys[i]);
+		bcell *c = cell_for(t, row, col);
+		bs_grow(&t->samples, &t->samples_cap, t->nsamples + 1, sizeof *t->samples);
+		t->samples[t->nsamples++] = (struct sample){ (int)(c - t->cells), res->values[i].value };
+		c->n++;
+		if (c->nres > 0 && c->last_residue == resid)
+			continue;
 		size_t j;
 		for (j = 0; j < c->nres && c->residue[j] != resid; j++)
 			;
 		if (j == c->nres) {
-			bs_grow(&c->residue, &c->res_cap, c->nres + 1, sizeof *c->residue);
+			bs_agrow(b->arena, &c->residue, &c->res_cap, c->nres + 1, sizeof *c->residue);
 			c->residue[c->nres++] = resid;
+			c->last_residue = resid;
 		}
 	}
 	b->count++;
@@ -195,12 +229,29 @@ static st_summary exact_summary(const double *v, size_t n, bs_arena *a, notes *n
 	return s;
 }
 
-static void summarize_cell(bs_builder *b, bs_table *t, bcell *bc, bs_cell *c, double confidence)
+/* Each cell's samples in input order, in arrays from a. */
+static double **gather_samples(bs_arena *a, const btable *bt)
+{
+	double **values = bs_xrealloc(NULL, (bt->ncells + 1) * sizeof *values);
+	size_t *fill = bs_xrealloc(NULL, (bt->ncells + 1) * sizeof *fill);
+	for (size_t i = 0; i < bt->ncells; i++) {
+		values[i] = bs_alloc(a, (bt->cells[i].n + 1) * sizeof **values);
+		fill[i] = 0;
+	}
+	for (size_t i = 0; i < bt->nsamples; i++) {
+		const struct sample *s = &bt->samples[i];
+		values[s->cell][fill[s->cell]++] = s->value;
+	}
+	free(fill);
+	return values;
+}
+
+static void summarize_cell(bs_builder *b, bs_table *t, bcell *bc, double *values, bs_cell *c,
+                           double confidence)
 {
 	notes ns = { 0 };
 	c->n = bc->n;
-	c->values = bs_alloc(b->arena, bc->n * sizeof *c->values);
-	memcpy(c->values, bc->values, bc->n * sizeof *c->values);
+	c->values = values;
 	st_sort(c->values, c->n);
 	if (bc->nres > 1) {
 		bs_buf names = { 0 }, msg = { 0 };
@@ -346,14 +397,16 @@ static void finish_table(bs_builder *b, btable *bt, bs_table *t, double confiden
 	for (size_t c = 0; c < t->ncols; c++)
 		bs_map_put(&cpos, (const char *)&bt->cols[c], sizeof(int), (long)c, NULL);
 	t->cells = bs_alloc(a, (t->nrows * t->ncols + 1) * sizeof *t->cells);
+	double **values = gather_samples(a, bt);
 	for (size_t i = 0; i < bt->ncells; i++) {
 		bcell *bc = &bt->cells[i];
 		size_t r = (size_t)bs_map_find(&rpos, (const char *)&bc->row, sizeof(int))->value;
 		size_t c = (size_t)bs_map_find(&cpos, (const char *)&bc->col, sizeof(int))->value;
 		bs_cell *cell = bs_alloc(a, sizeof *cell);
-		summarize_cell(b, t, bc, cell, confidence);
+		summarize_cell(b, t, bc, values[i], cell, confidence);
 		t->cells[r * t->ncols + c] = cell;
 	}
+	free(values);
 	size_t nbase = 0;
 	for (size_t r = 0; r < t->nrows; r++) {
 		bs_cell *base = t->cells[r * t->ncols];

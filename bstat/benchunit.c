@@ -119,35 +119,32 @@ typedef struct factor {
 	double t100, t10, t1;
 } factor;
 
-/* Go computes these by parsing "99.995e<exp>" etc.; strtod gives the same
- * correctly rounded doubles. */
-static void si_factors(factor f[8])
-{
-	static const char *prefixes[] = { "T", "G", "M", "k", "", "m", "µ", "n" };
-	char buf[32];
-	for (int i = 0, exp = 12; i < 8; i++, exp -= 3) {
-		f[i].factor = pow(10, exp);
-		f[i].prefix = prefixes[i];
-		snprintf(buf, sizeof buf, "99.995e%d", exp);
-		f[i].t100 = strtod(buf, NULL);
-		snprintf(buf, sizeof buf, "9.9995e%d", exp);
-		f[i].t10 = strtod(buf, NULL);
-		snprintf(buf, sizeof buf, ".99995e%d", exp);
-		f[i].t1 = strtod(buf, NULL);
-	}
-}
+/* Go computes the thresholds by parsing "99.995e<exp>" etc.; C literals are
+ * the same correctly rounded doubles. */
+static const factor si[] = {
+	{ 1e12, "T", 99.995e12, 9.9995e12, .99995e12 },
+	{ 1e9, "G", 99.995e9, 9.9995e9, .99995e9 },
+	{ 1e6, "M", 99.995e6, 9.9995e6, .99995e6 },
+	{ 1e3, "k", 99.995e3, 9.9995e3, .99995e3 },
+	{ 1, "", 99.995, 9.9995, .99995 },
+	{ 1e-3, "m", 99.995e-3, 9.9995e-3, .99995e-3 },
+	{ 1e-6, "µ", 99.995e-6, 9.9995e-6, .99995e-6 },
+	{ 1e-9, "n", 99.995e-9, 9.9995e-9, .99995e-9 },
+};
 
-static void iec_factors(factor f[5])
-{
-	static const char *prefixes[] = { "Ti", "Gi", "Mi", "Ki", "" };
-	for (int i = 0, exp = 40; i < 5; i++, exp -= 10) {
-		f[i].factor = ldexp(1, exp);
-		f[i].prefix = prefixes[i];
-		f[i].t100 = ldexp(0x1.8ffae147ae148p0, 6 + exp);
-		f[i].t10 = ldexp(0x1.3ffbe76c8b439p0, 3 + exp);
-		f[i].t1 = ldexp(0x1.fff972474538fp0, -1 + exp);
-	}
-}
+/* The IEC thresholds are the binary values of 99.995, 9.9995 and .99995
+ * scaled by 2^exp, written out in hex so no rounding is involved. */
+static const factor iec[] = {
+	{ 0x1p40, "Ti", 0x1.8ffae147ae148p46, 0x1.3ffbe76c8b439p43, 0x1.fff972474538fp39 },
+	{ 0x1p30, "Gi", 0x1.8ffae147ae148p36, 0x1.3ffbe76c8b439p33, 0x1.fff972474538fp29 },
+	{ 0x1p20, "Mi", 0x1.8ffae147ae148p26, 0x1.3ffbe76c8b439p23, 0x1.fff972474538fp19 },
+	{ 0x1p10, "Ki", 0x1.8ffae147ae148p16, 0x1.3ffbe76c8b439p13, 0x1.fff972474538fp9 },
+	{ 1, "", 0x1.8ffae147ae148p6, 0x1.3ffbe76c8b439p3, 0x1.fff972474538fp-1 },
+};
+
+/* Below the smallest prefix: 9.9995e-1 ... 9.9995e-8. */
+static const double small[] = { 9.9995e-1, 9.9995e-2, 9.9995e-3, 9.9995e-4,
+                                9.9995e-5, 9.9995e-6, 9.9995e-7, 9.9995e-8 };
 
 bs_scaler bs_common_scale(const double *vals, size_t n, enum bs_unit_class cls)
 {
@@ -160,12 +157,8 @@ bs_scaler bs_common_scale(const double *vals, size_t n, enum bs_unit_class cls)
 	if (min == 0)
 		return (bs_scaler){ 3, 1, "" };
 
-	factor si[8], iec[5], *fs;
-	size_t nf;
-	if (cls == BS_BINARY)
-		iec_factors(iec), fs = iec, nf = 5;
-	else
-		si_factors(si), fs = si, nf = 8;
+	const factor *fs = cls == BS_BINARY ? iec : si;
+	size_t nf = cls == BS_BINARY ? sizeof iec / sizeof iec[0] : sizeof si / sizeof si[0];
 	for (size_t i = 0; i < nf; i++) {
 		if (min >= fs[i].t100)
 			return (bs_scaler){ 1, fs[i].factor, fs[i].prefix };
@@ -175,15 +168,12 @@ bs_scaler bs_common_scale(const double *vals, size_t n, enum bs_unit_class cls)
 			return (bs_scaler){ 3, fs[i].factor, fs[i].prefix };
 	}
 	/* Smaller than the smallest prefix: one more decimal per decade. */
-	factor last = fs[nf - 1];
-	double val = min / last.factor;
-	char buf[32];
-	for (int i = 0, exp = -1; exp > -9; i++, exp--) {
-		snprintf(buf, sizeof buf, "9.9995e%d", exp);
-		if (val >= strtod(buf, NULL) || exp == -8)
-			return (bs_scaler){ i + 3, last.factor, last.prefix };
-	}
-	return (bs_scaler){ 3, 1, "" }; /* not reached */
+	const factor *last = &fs[nf - 1];
+	double val = min / last->factor;
+	int i = 0;
+	while (i < 7 && !(val >= small[i]))
+		i++;
+	return (bs_scaler){ i + 3, last->factor, last->prefix };
 }
 
 int bs_scaler_format(bs_scaler s, double val, char *buf, size_t size)
@@ -194,7 +184,9 @@ int bs_scaler_format(bs_scaler s, double val, char *buf, size_t size)
 		return snprintf(buf, size, "NaN%s", s.prefix);
 	if (isinf(x))
 		return snprintf(buf, size, "%sInf%s", x > 0 ? "+" : "-", s.prefix);
-	return snprintf(buf, size, "%.*f%s", s.prec, x, s.prefix);
+	int n = bs_fmt_fixed(buf, size, x, s.prec, 0);
+	size_t used = size == 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+	return n + snprintf(buf + used, size - used, "%s", s.prefix);
 }
 
 int bs_scale(double val, enum bs_unit_class cls, char *buf, size_t size)

@@ -29,6 +29,17 @@ static int check_keys(const bs_qnode *q, const char *query, bs_buf *err)
 	return 0;
 }
 
+static size_t tree_depth(const bs_qnode *q)
+{
+	size_t d = 0;
+	for (size_t i = 0; i < q->nsubs; i++) {
+		size_t s = tree_depth(q->subs[i]);
+		if (s > d)
+			d = s;
+	}
+	return d + 1;
+}
+
 bs_filter *bs_filter_new(bs_proc *p, const char *query, bs_buf *err)
 {
 	bs_qnode *root;
@@ -40,6 +51,7 @@ bs_filter *bs_filter_new(bs_proc *p, const char *query, bs_buf *err)
 	bs_filter *f = bs_alloc(p->arena, sizeof *f);
 	f->proc = p;
 	f->root = root;
+	f->depth = tree_depth(root);
 	bs_grow(&p->filters, &p->filters_cap, p->nfilters + 1, sizeof *p->filters);
 	p->filters[p->nfilters++] = f;
 	return f;
@@ -112,17 +124,6 @@ static int eval(bs_filter *f, const bs_qnode *q, const bs_result *r, unsigned ch
 	return 0;
 }
 
-static size_t tree_depth(const bs_qnode *q)
-{
-	size_t d = 0;
-	for (size_t i = 0; i < q->nsubs; i++) {
-		size_t s = tree_depth(q->subs[i]);
-		if (s > d)
-			d = s;
-	}
-	return d + 1;
-}
-
 int bs_filter_apply(bs_filter *f, bs_result *r)
 {
 	for (size_t i = 0; i < f->nfixed; i++) {
@@ -132,7 +133,7 @@ int bs_filter_apply(bs_filter *f, bs_result *r)
 		if (!bs_map_find(f->fixed[i].allowed, v, strlen(v)))
 			return 0;
 	}
-	size_t n = r->nvalues, need = (tree_depth(f->root) + 1) * (n ? n : 1);
+	size_t n = r->nvalues, need = (f->depth + 1) * (n ? n : 1);
 	bs_grow(&f->mask, &f->mask_cap, need, 1);
 	int x;
 	if (!eval(f, f->root, r, f->mask, &x, 0)) {

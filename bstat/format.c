@@ -8,6 +8,15 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
+
+/* printf's "%.<prec>f%%" ("%+..." with plus) into buf. */
+static void percent(char *buf, size_t size, double x, int prec, int plus)
+{
+	int n = bs_fmt_fixed(buf, size, x, prec, plus);
+	if ((size_t)n + 1 < size)
+		memcpy(buf + n, "%", 2);
+}
 
 static int sign(double x)
 {
@@ -30,20 +39,19 @@ void bs_fmt_range(const st_summary *s, char *buf, size_t size)
 		return;
 	}
 	double v = fmax(s->hi / s->center - 1, 1 - s->lo / s->center);
-	snprintf(buf, size, "%.0f%%", 100 * v);
+	percent(buf, size, 100 * v, 0, 0);
 }
 
 void bs_fmt_test(const st_comparison *c, char *buf, size_t size)
 {
-	int n = 0;
+	char p[40] = "";
+	const char *label = c->p != 0 ? "p=" : "", *sep = c->p != 0 ? " " : "";
 	if (c->p != 0)
-		n = snprintf(buf, size, "p=%0.3f ", c->p);
-	if (n < 0 || (size_t)n >= size)
-		n = 0;
+		bs_fmt_fixed(p, sizeof p, c->p, 3, 0);
 	if (c->nx == c->ny)
-		snprintf(buf + n, size - (size_t)n, "n=%d", c->nx);
+		snprintf(buf, size, "%s%s%sn=%d", label, p, sep, c->nx);
 	else
-		snprintf(buf + n, size - (size_t)n, "n=%d+%d", c->nx, c->ny);
+		snprintf(buf, size, "%s%s%sn=%d+%d", label, p, sep, c->nx, c->ny);
 }
 
 void bs_fmt_delta(const st_comparison *c, double old, double now, char *buf, size_t size)
@@ -55,12 +63,12 @@ void bs_fmt_delta(const st_comparison *c, double old, double now, char *buf, siz
 	else if (old == 0)
 		snprintf(buf, size, "?");
 	else
-		snprintf(buf, size, "%+.2f%%", (now / old - 1.0) * 100.0);
+		percent(buf, size, (now / old - 1.0) * 100.0, 2, 1);
 }
 
 void bs_fmt_ratio(double ratio, char *buf, size_t size)
 {
-	snprintf(buf, size, "%+.2f%%", (ratio - 1) * 100);
+	percent(buf, size, (ratio - 1) * 100, 2, 1);
 }
 
 void bs_superscript(size_t i, bs_buf *out)

@@ -45,6 +45,20 @@ struct bs_projection {
 	keyrec *keys;
 	size_t nkeys, keys_cap;
 	bs_map keymap;             /* bytes of the value pointers -> key */
+	/* The key (+ 1) of the last row looked up: `go test -count` writes
+	 * the runs of a benchmark one after another, so rows repeat. */
+	int last_key;
+	/* Without a field read from the benchmark name, keys depend only on
+	 * the configuration (and .unit), which consecutive results nearly
+	 * always share: the last configuration seen and the keys it gave,
+	 * per value unit, are kept and reused while they repeat. */
+	int reads_name;
+	int memo_valid, memo_with_units;
+	bs_config *memo_config;
+	size_t memo_nconfig, memo_config_cap;
+	const char **memo_units;   /* with_units: the unit of each value */
+	int *memo_keys;            /* one per value, or one */
+	size_t memo_nkeys, memo_units_cap, memo_keys_cap;
 	bs_field **flat;
 	size_t nflat, flat_cap;
 	int flat_valid;
@@ -211,6 +225,7 @@ static int make_field(bs_projection *pr, const char *q, const bs_qfield *qf,
 		bs_field *f = add_field(pr, &pr->root, ".fullname");
 		init_order(f, qf);
 		add_op(pr, OP_FULLNAME, f);
+		pr->reads_name = 1;
 		if (fixed && filter)
 			add_fixed_filter(filter, &(bs_extractor){ BS_EXT_FULL, NULL, 0 }, f);
 		return 0;
@@ -236,6 +251,7 @@ static int make_field(bs_projection *pr, const char *q, const bs_qfield *qf,
 	init_order(f, qf);
 	proj_op *op = add_op(pr, OP_EXTRACT, f);
 	op->ext = e;
+	pr->reads_name |= e.kind != BS_EXT_CONFIG;
 	if (fixed && filter)
 		add_fixed_filter(filter, &e, f);
 	return 0;
@@ -315,14 +331,29 @@ static void populate(bs_projection *pr, const bs_result *r)
 	}
 }
 
+/* Rows are short, so a loop beats calling memcmp. It runs backwards
+ * because .unit, when projected, is last and differs most often. */
+static int same_values(const keyrec *k, const char **row, size_t n)
+{
+	if (k->n != n)
+		return 0;
+	for (size_t i = n; i-- > 0;)
+		if (k->vals[i] != row[i])
+			return 0;
+	return 1;
+}
+
 static int intern_row(bs_projection *pr)
 {
 	size_t n = (size_t)pr->nfields;
 	while (n > 0 && pr->row[n - 1][0] == 0)
 		n--;
+	if (pr->last_key && same_values(&pr->keys[pr->last_key - 1], pr->row, n))
+		return pr->last_key - 1;
 	int created;
 	bs_map_ent *e = bs_map_put(&pr->keymap, n ? (const char *)pr->row : "", n * sizeof *pr->row,
 	                           (long)pr->nkeys, &created);
+	pr->last_key = (int)e->value + 1;
 	if (!created)
 		return (int)e->value;
 	for (size_t i = 0; i < pr->root.nsub; i++) {
@@ -341,25 +372,73 @@ static int intern_row(bs_projection *pr)
 	return (int)pr->nkeys++;
 }
 
+/* Whether the memoized keys were made from r's configuration (and, with
+ * units, from the units of r's nkeys values). */
+static int memo_matches(const bs_projection *pr, const bs_result *r, int with_units, size_t nkeys)
+{
+	if (!pr->memo_valid || pr->memo_with_units != with_units || pr->memo_nkeys != nkeys ||
+	    pr->memo_nconfig != r->nconfig)
+		return 0;
+	for (size_t i = 0; i < r->nconfig; i++) {
+		const bs_config *a = &r->config[i], *b = &pr->memo_config[i];
+		if (a->key != b->key || a->value != b->value || a->file != b->file)
+			return 0;
+	}
+	for (size_t i = 0; with_units && i < nkeys; i++)
+		if (pr->memo_units[i] != r->values[i].unit)
+			return 0;
+	return 1;
+}
+
+static void memo_keep(bs_projection *pr, const bs_result *r, int with_units, const int *keys,
+                      size_t nkeys)
+{
+	bs_arena *a = pr->proc->arena;
+	if (pr->reads_name)
+		return;
+	bs_agrow(a, &pr->memo_config, &pr->memo_config_cap, r->nconfig + 1, sizeof *pr->memo_config);
+	memcpy(pr->memo_config, r->config, r->nconfig * sizeof *r->config);
+	pr->memo_nconfig = r->nconfig;
+	bs_agrow(a, &pr->memo_keys, &pr->memo_keys_cap, nkeys + 1, sizeof *pr->memo_keys);
+	memcpy(pr->memo_keys, keys, nkeys * sizeof *keys);
+	pr->memo_nkeys = nkeys;
+	pr->memo_with_units = with_units;
+	if (with_units) {
+		bs_agrow(a, &pr->memo_units, &pr->memo_units_cap, nkeys + 1, sizeof *pr->memo_units);
+		for (size_t i = 0; i < nkeys; i++)
+			pr->memo_units[i] = r->values[i].unit;
+	}
+	pr->memo_valid = 1;
+}
+
 int bs_project(bs_projection *pr, const bs_result *r)
 {
+	if (memo_matches(pr, r, 0, 1))
+		return pr->memo_keys[0];
 	populate(pr, r);
-	return intern_row(pr);
+	int k = intern_row(pr);
+	memo_keep(pr, r, 0, &k, 1);
+	return k;
 }
 
 void bs_project_values(bs_projection *pr, const bs_result *r, int *out)
 {
-	populate(pr, r);
 	if (!pr->unit_field) {
-		int k = intern_row(pr);
+		int k = bs_project(pr, r);
 		for (size_t i = 0; i < r->nvalues; i++)
 			out[i] = k;
 		return;
 	}
+	if (memo_matches(pr, r, 1, r->nvalues)) {
+		memcpy(out, pr->memo_keys, r->nvalues * sizeof *out);
+		return;
+	}
+	populate(pr, r);
 	for (size_t i = 0; i < r->nvalues; i++) {
 		pr->row[pr->unit_field->idx] = r->values[i].unit;
 		out[i] = intern_row(pr);
 	}
+	memo_keep(pr, r, 1, out, r->nvalues);
 }
 
 /* ---- keys ---- */

@@ -35,6 +35,10 @@ typedef struct footnotes {
 /* Adds one cell holding the superscripts of all notes (registering new ones). */
 static void warn_cell(bs_tt *o, footnotes *fn, const char **notes, size_t n)
 {
+	if (n == 0) {
+		bs_tt_cell_add(o, "", BS_TT_LEFT, NULL);
+		return;
+	}
 	bs_buf s = { 0 };
 	bs_buf_add(&s, "", 0);
 	for (size_t k = 0; k < n; k++) {

@@ -39,7 +39,9 @@ void bs_tt_span(bs_tt *t, int span, const char *value, enum bs_tt_align align,
 	c->row = t->cur_row;
 	c->col = t->cur_col;
 	c->span = span;
-	c->value = memcpy(bs_xrealloc(NULL, n), value, n);
+	if (!t->texts)
+		t->texts = bs_arena_new();
+	c->value = memcpy(bs_alloc(t->texts, n), value, n);
 	c->margin = margin ? margin : (t->cur_col == 0 || !*value) ? "" : " ";
 	c->align = align;
 	c->seq = t->ncells++;
@@ -68,14 +70,6 @@ static int shrinks(const bs_tt *t, int col)
 	return (size_t)col < t->shrink_cap && t->shrink[col];
 }
 
-static int by_span(const void *a, const void *b)
-{
-	const bs_tt_cell *x = a, *y = b;
-	if (x->span != y->span)
-		return x->span < y->span ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 static int by_pos(const void *a, const void *b)
 {
 	const bs_tt_cell *x = a, *y = b;
@@ -96,8 +90,40 @@ static int is_blank(const char *s)
 
 static void pad(bs_buf *out, long n)
 {
-	for (; n > 0; n--)
-		bs_buf_putc(out, ' ');
+	static const char spaces[] = "                                ";
+	for (; n > 0; n -= (long)sizeof spaces - 1)
+		bs_buf_add(out, spaces, n < (long)sizeof spaces - 1 ? (size_t)n : sizeof spaces - 1);
+}
+
+/* Widens the columns under spanning cell c when its text does not fit. */
+static void fit_span(const bs_tt *t, const bs_tt_cell *c, long w, long *ws, int *span_cols)
+{
+	long tw = 0;
+	for (int col = c->col; col < c->col + c->span; col++)
+		tw += ws[col];
+	if (tw >= w)
+		return;
+	int nspan = 0;
+	for (int col = c->col; col < c->col + c->span; col++) {
+		if (shrinks(t, col))
+			w -= ws[col];
+		else
+			span_cols[nspan++] = col;
+	}
+	/* Widest first; an insertion sort keeps equal widths in column
+	 * order, as Go's sort does for such short lists. */
+	for (int k = 1; k < nspan; k++)
+		for (int j = k; j > 0 && ws[span_cols[j]] > ws[span_cols[j - 1]]; j--) {
+			int tmp = span_cols[j];
+			span_cols[j] = span_cols[j - 1];
+			span_cols[j - 1] = tmp;
+		}
+	for (int k = 0, left = nspan; k < nspan; k++, left--) {
+		long avg = (w + left - 1) / left;
+		if (avg > ws[span_cols[k]])
+			ws[span_cols[k]] = avg;
+		w -= ws[span_cols[k]];
+	}
 }
 
 void bs_tt_format(bs_tt *t, bs_buf *out)
@@ -107,53 +133,44 @@ void bs_tt_format(bs_tt *t, bs_buf *out)
 	long *ws = calloc((size_t)nc + 1, sizeof *ws);
 	long *offs = calloc((size_t)nc + 2, sizeof *offs);
 	int *span_cols = calloc((size_t)nc + 1, sizeof *span_cols);
-	if (!lmargin || !ws || !offs || !span_cols)
+	size_t *spanning = calloc(t->ncells + 1, sizeof *spanning), nspanning = 0;
+	if (!lmargin || !ws || !offs || !span_cols || !spanning)
 		abort();
 	for (size_t i = 0; i < t->ncells; i++) {
-		long m = (long)bs_utf8_len(t->cells[i].margin);
-		if (m > lmargin[t->cells[i].col])
-			lmargin[t->cells[i].col] = m;
+		bs_tt_cell *c = &t->cells[i];
+		c->width = (long)bs_utf8_len(c->value);
+		c->margin_width = (long)bs_utf8_len(c->margin);
+		if (c->margin_width > lmargin[c->col])
+			lmargin[c->col] = c->margin_width;
 	}
-	qsort(t->cells, t->ncells, sizeof *t->cells, by_span);
+	/* Single-column cells size their columns (in any order, it is a
+	 * maximum); then spanning cells widen what they cover, narrowest span
+	 * first and in insertion order among equal spans. */
 	for (size_t i = 0; i < t->ncells; i++) {
 		bs_tt_cell *c = &t->cells[i];
-		long w = (long)bs_utf8_len(c->value) + lmargin[c->col];
-		if (c->span == 1) {
-			if (w > ws[c->col])
-				ws[c->col] = w;
-			continue;
+		if (c->span != 1) {
+			size_t j = nspanning++;
+			for (; j > 0 && t->cells[spanning[j - 1]].span > c->span; j--)
+				spanning[j] = spanning[j - 1];
+			spanning[j] = i;
+		} else if (c->width + lmargin[c->col] > ws[c->col]) {
+			ws[c->col] = c->width + lmargin[c->col];
 		}
-		long tw = 0;
-		for (int col = c->col; col < c->col + c->span; col++)
-			tw += ws[col];
-		if (tw >= w)
-			continue;
-		int nspan = 0;
-		for (int col = c->col; col < c->col + c->span; col++) {
-			if (shrinks(t, col))
-				w -= ws[col];
-			else
-				span_cols[nspan++] = col;
-		}
-		/* Widest first; an insertion sort keeps equal widths in column
-		 * order, as Go's sort does for such short lists. */
-		for (int k = 1; k < nspan; k++)
-			for (int j = k; j > 0 && ws[span_cols[j]] > ws[span_cols[j - 1]]; j--) {
-				int tmp = span_cols[j];
-				span_cols[j] = span_cols[j - 1];
-				span_cols[j - 1] = tmp;
-			}
-		for (int k = 0, left = nspan; k < nspan; k++, left--) {
-			long avg = (w + left - 1) / left;
-			if (avg > ws[span_cols[k]])
-				ws[span_cols[k]] = avg;
-			w -= ws[span_cols[k]];
-		}
+	}
+	for (size_t i = 0; i < nspanning; i++) {
+		const bs_tt_cell *c = &t->cells[spanning[i]];
+		fit_span(t, c, c->width + lmargin[c->col], ws, span_cols);
 	}
 	for (int i = 0; i < nc; i++)
 		offs[i + 1] = offs[i] + ws[i];
 
-	qsort(t->cells, t->ncells, sizeof *t->cells, by_pos);
+	/* Cells are added left to right, top to bottom, so they are nearly
+	 * always in position order already. */
+	for (size_t i = 1; i < t->ncells; i++)
+		if (by_pos(&t->cells[i - 1], &t->cells[i]) > 0) {
+			qsort(t->cells, t->ncells, sizeof *t->cells, by_pos);
+			break;
+		}
 	int row = 0;
 	long off = 0;
 	for (size_t i = 0; i < t->ncells; i++) {
@@ -168,11 +185,11 @@ void bs_tt_format(bs_tt *t, bs_buf *out)
 		/* When text overflowed its columns, Go's %*s with the negative
 		 * width still writes |spaces| blanks; keep that quirk. */
 		pad(out, spaces < 0 ? -spaces : spaces);
-		pad(out, lmargin[c->col] - (long)bs_utf8_len(c->margin));
+		pad(out, lmargin[c->col] - c->margin_width);
 		bs_buf_puts(out, c->margin);
 		off += spaces + lmargin[c->col];
 		long tw = offs[c->col + c->span] - offs[c->col] - lmargin[c->col];
-		long len = (long)bs_utf8_len(c->value);
+		long len = c->width;
 		long lpad = c->align == BS_TT_RIGHT ? tw - len
 		          : c->align == BS_TT_CENTER ? (tw - len) / 2 : 0;
 		/* Go's %*s with a negative width pads on the right instead. */
@@ -188,12 +205,12 @@ void bs_tt_format(bs_tt *t, bs_buf *out)
 	free(ws);
 	free(offs);
 	free(span_cols);
+	free(spanning);
 }
 
 void bs_tt_free(bs_tt *t)
 {
-	for (size_t i = 0; i < t->ncells; i++)
-		free(t->cells[i].value);
+	bs_arena_free(t->texts);
 	free(t->cells);
 	free(t->shrink);
 	memset(t, 0, sizeof *t);

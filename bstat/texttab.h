@@ -21,9 +21,11 @@ typedef struct bs_tt_cell {
 	const char *margin;
 	enum bs_tt_align align;
 	size_t seq;                 /* insertion order, keeps sorting stable */
+	long width, margin_width;   /* in runes; set by bs_tt_format */
 } bs_tt_cell;
 
 typedef struct bs_tt {
+	bs_arena *texts;            /* cell texts; created on first use */
 	bs_tt_cell *cells;
 	size_t ncells, cap;
 	int ncols, cur_row, cur_col;

@@ -1,6 +1,7 @@
 /* util.c — arena, byte buffer, string map and UTF-8 helpers for bstat. */
 #include "util.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,14 +146,26 @@ void bs_buf_free(bs_buf *b)
 
 uint64_t bs_hash(const void *s, size_t n)
 {
-	/* FNV-1a: short keys dominate, and it needs no seed or tables. */
+	/* Eight bytes a step: keys are hashed for every result read, and many
+	 * are arrays of interned pointers (projection rows), which a byte at
+	 * a time makes slow. Each step is a bijection of the state, so keys
+	 * of one length differing in one word never collide; the final mix
+	 * folds the high bits into the low ones that pick a slot. */
 	const unsigned char *p = s;
-	uint64_t h = 14695981039346656037ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 1099511628211ull;
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+		h ^= h >> 29;
 	}
-	return h;
+	if (n) {
+		w = 0;
+		memcpy(&w, p, n);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+	}
+	h ^= h >> 32;
+	h *= 0x94D049BB133111EBull;
+	return h ^ (h >> 29);
 }
 
 void bs_map_init(bs_map *m, bs_arena *a)
@@ -282,4 +295,50 @@ void bs_agrow(bs_arena *a, void *arrp, size_t *cap, size_t need, size_t elem)
 		memcpy(n, *arr, *cap * elem);
 	*arr = n;
 	*cap = c;
+}
+
+/*
+ * printf's "%.*f" ("%+.*f" with plus): correctly rounded, ties to even on
+ * the exact binary value, as glibc and Go both print. Tables format tens
+ * of thousands of numbers and printf's general float path was a good part
+ * of rendering, so the common case is done with integers: |x| * 10^prec
+ * is split into its rounded product y and the exact error e (by fma), so
+ * rounding y to an integer rounds the exact product, except when y lands
+ * exactly halfway, where e's sign decides. That needs y below 2^52 (every
+ * half-integer representable); larger, non-finite or very precise values
+ * go to snprintf.
+ */
+int bs_fmt_fixed(char *buf, size_t size, double x, int prec, int plus)
+{
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+	                                1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+	double ax = fabs(x);
+	if (prec < 0 || prec > 15 || !(ax * pow10[prec] < 0x1p52))
+		return snprintf(buf, size, plus ? "%+.*f" : "%.*f", prec, x);
+	double y = ax * pow10[prec], e = fma(ax, pow10[prec], -y);
+	double r = nearbyint(y);
+	if (y - floor(y) == 0.5 && e != 0)
+		r = e > 0 ? ceil(y) : floor(y);
+	uint64_t digits = (uint64_t)r;
+	char rev[24], text[48];
+	int nrev = 0, len = 0;
+	do {
+		rev[nrev++] = (char)('0' + digits % 10);
+		digits /= 10;
+	} while (digits || nrev <= prec);
+	if (signbit(x))
+		text[len++] = '-';
+	else if (plus)
+		text[len++] = '+';
+	while (nrev-- > 0) {
+		text[len++] = rev[nrev];
+		if (nrev == prec && prec > 0)
+			text[len++] = '.';
+	}
+	if (size > 0) {
+		size_t n = (size_t)len < size - 1 ? (size_t)len : size - 1;
+		memcpy(buf, text, n);
+		buf[n] = 0;
+	}
+	return len;
 }

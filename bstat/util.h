@@ -70,6 +70,10 @@ bs_map_ent *bs_map_put(bs_map *m, const char *s, size_t n, long init, int *creat
 /* The canonical copy of s. */
 const char *bs_intern(bs_map *m, const char *s, size_t n);
 
+/* snprintf(buf, size, plus ? "%+.*f" : "%.*f", prec, x), the same bytes
+ * and return value, faster. */
+int bs_fmt_fixed(char *buf, size_t size, double x, int prec, int plus);
+
 /* Number of UTF-8 code points in s (invalid bytes count one each). */
 size_t bs_utf8_len(const char *s);
 /* Decodes one rune at s[0..n); returns its byte length (>= 1), 0xFFFD on error. */

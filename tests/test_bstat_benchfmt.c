@@ -200,6 +200,43 @@ static void test_hostile(void **state)
 	free(text);
 }
 
+/* The parser's fast path for short plain decimals must give strtod's
+ * correctly rounded double, bit for bit; strtod is the reference. */
+static void test_decimals_are_strtod(void **state)
+{
+	uint64_t r = 0x2545f4914f6cdd1dull;
+	char text[64];
+
+	(void)state;
+	for (int i = 0; i < 300000; i++) {
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		int digits = 1 + (int)(r % 18);          /* past the fast path's 15 too */
+		int point = (int)(r >> 8) % (digits + 1);
+		size_t n = 0;
+		uint64_t d = r >> 16;
+		if (r & 0x100000)
+			text[n++] = '-';
+		for (int k = 0; k < digits; k++) {
+			if (k == point && k > 0)
+				text[n++] = '.';
+			text[n++] = (char)('0' + (d % 10));
+			d = d / 10 ? d / 10 : (d ^ 0x5bd1e995u) * 2654435761u;
+		}
+		if (r & 0x200000) {
+			n += (size_t)sprintf(text + n, "e%d", (int)(r >> 40) % 40 - 20);
+		}
+		text[n] = 0;
+		double got, want = strtod(text, NULL);
+		const char *why;
+		if (bs_parse_float(text, n, &got, &why) != 0)
+			fail_msg("%s: %s", text, why);
+		if (memcmp(&got, &want, sizeof got) != 0)
+			fail_msg("%s: got %.17g, want %.17g", text, got, want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_decimals_are_strtod),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

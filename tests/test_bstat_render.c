@@ -224,6 +224,57 @@ static void test_markdown(void **state)
 	bs_buf_free(&err);
 }
 
+/* A fixed seed, so a failure repeats. */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/* bs_fmt_fixed promises snprintf's bytes and return value; snprintf is the
+ * reference, over exact binary ties, signs, zeros, huge and odd values, and
+ * random values of every magnitude the tables print. */
+static void test_fmt_fixed_is_snprintf(void **state)
+{
+	static const double edge[] = {
+		0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.125, 0.375, 1.0005, 999.9995, 0.0005,
+		9.9995, 99.995, 1e15, 1e16, 1e300, -1e300, 4.9e-324, 123456789.125,
+		NAN, INFINITY, -INFINITY,
+	};
+	char want[512], got[512];
+
+	(void)state;
+	for (int prec = 0; prec <= 8; prec++) {
+		for (int plus = 0; plus <= 1; plus++) {
+			for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+				int wn = snprintf(want, sizeof want, plus ? "%+.*f" : "%.*f", prec, edge[i]);
+				int gn = bs_fmt_fixed(got, sizeof got, edge[i], prec, plus);
+				if (wn != gn || strcmp(want, got) != 0)
+					fail_msg("%.17g prec %d: got %s, want %s", edge[i], prec, got, want);
+			}
+		}
+	}
+	for (int i = 0; i < 300000; i++) {
+		uint64_t r = rng();
+		/* Values with few binary digits are often exact ties. */
+		double x = (r & 1) ? (double)(r >> 40) / (double)(1u << (r >> 8 & 15))
+		                   : ldexp((double)(r >> 11), (int)(r % 80) - 90);
+		if (r & 2)
+			x = -x;
+		int prec = (int)(rng() % 7);
+		int wn = snprintf(want, sizeof want, "%.*f", prec, x);
+		int gn = bs_fmt_fixed(got, sizeof got, x, prec, 0);
+		if (wn != gn || strcmp(want, got) != 0)
+			fail_msg("%.17g prec %d: got %s, want %s", x, prec, got, want);
+	}
+	/* A short buffer truncates like snprintf and reports the full length. */
+	assert_int_equal(bs_fmt_fixed(got, 4, 12345.5, 1, 0), 7);
+	assert_string_equal(got, "123");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_csv_quoting),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_markdown),
+		cmocka_unit_test(test_fmt_fixed_is_snprintf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
