@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+#include "render.h"
+
 typedef struct walk {
 	bs_gate_report *r;
 	bs_arena *a;
@@ -40,28 +42,13 @@ static bs_gate_item *add_item(walk *w, enum bs_gate_kind kind, const char *bench
 	return it;
 }
 
-/* The column's label as the table header shows it, e.g. "new.txt". */
-static const char *column_label(const bs_table *t, size_t c, bs_buf *b)
-{
-	bs_buf_clear(b);
-	bs_buf_add(b, "", 0);
-	for (size_t f = 0; f < t->ncol_fields; f++) {
-		if (!*t->col_values[c][f])
-			continue;
-		if (b->len)
-			bs_buf_putc(b, ' ');
-		bs_buf_puts(b, t->col_values[c][f]);
-	}
-	return b->s;
-}
-
 /* Global index of table column c. */
 static size_t global_column(walk *w, const bs_table *t, size_t c)
 {
 	bs_buf b = { 0 };
-	const char *label = column_label(t, c, &b);
 	int created;
-	bs_map_ent *e = bs_map_put(&w->columns, label, strlen(label), (long)w->ncolumns, &created);
+	bs_col_label(t, c, &b);
+	bs_map_ent *e = bs_map_put(&w->columns, b.s, b.len, (long)w->ncolumns, &created);
 	if (created) {
 		bs_agrow(w->a, &w->labels, &w->cap, w->ncolumns + 1, sizeof *w->labels);
 		w->labels[w->ncolumns++] = e->key;
@@ -133,9 +120,13 @@ static void check_row(walk *w, const bs_table *t, size_t row, const bs_cell *bas
 		w->r->common++;
 		judge(w, t, benchmark, column, base->values, base->n, now, 0);
 	} else if (base) {
+		/* The benchmark ran but lost a metric: a failure only when the
+		 * metric is gated (an MB/s column may go with cbench_set_bytes). */
 		if (seen(&w->in_column[g], benchmark)) {
-			add_item(w, BS_GATE_MISSING, benchmark, t->unit, column);
-			w->r->missing++;
+			if (gate_rule_for(w->cfg, t->unit)) {
+				add_item(w, BS_GATE_MISSING, benchmark, t->unit, column);
+				w->r->missing++;
+			}
 		} else if (first_report(w, column, benchmark)) {
 			add_item(w, BS_GATE_MISSING, benchmark, NULL, column);
 			w->r->missing++;

@@ -45,7 +45,7 @@ static void add_marks(bs_buf *b, fnotes *fn, const char **notes, size_t n)
 	}
 }
 
-static void col_label(const bs_table *t, size_t c, bs_buf *b)
+void bs_col_label(const bs_table *t, size_t c, bs_buf *b)
 {
 	bs_buf_clear(b);
 	bs_buf_add(b, "", 0);
@@ -69,7 +69,7 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 	bs_buf_puts(out, "|");
 	bs_md_cell(out, t->unit);
 	for (size_t c = 0; c < t->ncols; c++) {
-		col_label(t, c, &b);
+		bs_col_label(t, c, &b);
 		bs_md_cell(out, b.s);
 		if (c > 0)
 			bs_md_cell(out, "vs base");

@@ -84,14 +84,22 @@ char *bs_strdup(bs_arena *a, const char *s)
 	return bs_strndup(a, s, strlen(s));
 }
 
+/* The capacity that fits need: doubling from cap (or 4), so growth by one
+ * element at a time stays amortized O(1). */
+static size_t grown_cap(size_t cap, size_t need)
+{
+	size_t c = cap ? cap : 4;
+	while (c < need)
+		c *= 2;
+	return c;
+}
+
 void bs_grow(void *arrp, size_t *cap, size_t need, size_t elem)
 {
 	void **arr = arrp;
 	if (need <= *cap)
 		return;
-	size_t c = *cap ? *cap : 4;
-	while (c < need)
-		c *= 2;
+	size_t c = grown_cap(*cap, need);
 	*arr = bs_xrealloc(*arr, c * elem);
 	*cap = c;
 }
@@ -287,9 +295,7 @@ void bs_agrow(bs_arena *a, void *arrp, size_t *cap, size_t need, size_t elem)
 	void **arr = arrp;
 	if (need <= *cap)
 		return;
-	size_t c = *cap ? *cap : 4;
-	while (c < need)
-		c *= 2;
+	size_t c = grown_cap(*cap, need);
 	void *n = bs_alloc(a, c * elem);
 	if (*cap)
 		memcpy(n, *arr, *cap * elem);
