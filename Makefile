@@ -16,7 +16,6 @@ ALL_CFLAGS    = -std=c11 -D_GNU_SOURCE -MMD -MP $(WARNINGS) $(CJSON_CFLAGS) \
                 -Iharness -Istats -Ibstat -Igate $(CFLAGS)
 
 # Filled in by the module fragments below.
-LIBS_BUILT  :=
 UNIT_TESTS  :=
 E2E_TESTS   :=
 SAN_TESTS   :=

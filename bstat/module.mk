@@ -24,7 +24,6 @@ BSTAT_TESTS := $(BUILD)/tests/test_bstat_benchfmt $(BUILD)/tests/test_bstat_benc
                $(BUILD)/tests/test_bstat_gate
 
 OBJS += $(BSTAT_OBJS) $(patsubst $(BUILD)/tests/%,$(BUILD)/tests/%.o,$(BSTAT_TESTS))
-LIBS_BUILT += $(BUILD)/libbstat.a
 UNIT_TESTS += $(BSTAT_TESTS)
 SAN_TESTS  += $(BSTAT_TESTS)
 E2E_TESTS  += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh

@@ -17,7 +17,6 @@ OBJS += $(HARNESS_OBJS)
 # The hooks call glibc through its GOT directly instead of a PLT stub: one
 # jump less per malloc and free (about 0.2 ns per pair in hook_overhead).
 $(BUILD)/harness/cb_hooks.o: CFLAGS += -fno-plt
-LIBS_BUILT += $(BUILD)/libcbench.a
 
 # What a program linking libcbench.a needs besides it (also in cbench.pc).
 # -memprofile: libdw (elfutils) names addresses, zlib compresses, libm draws

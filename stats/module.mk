@@ -11,7 +11,6 @@ STATS_TESTS := $(BUILD)/tests/test_stats_median $(BUILD)/tests/test_stats_udist 
                $(BUILD)/tests/test_stats_utest $(BUILD)/tests/test_stats_format
 
 OBJS       += $(STATS_OBJS) $(STATS_TESTS:=.o)
-LIBS_BUILT += $(BUILD)/libcbstats.a
 UNIT_TESTS += $(STATS_TESTS)
 SAN_TESTS  += $(STATS_TESTS)
 
