@@ -2,7 +2,9 @@
  * render_csv.c — benchstat's -format csv: per table, one row per column
  * key field, a unit row ("sec/op,CI,sec/op,CI,vs base,P"), a row per
  * benchmark with unrounded centers (Go's %v) and the same CI / delta / test
- * texts as the text table, and a geomean row. Footnotes cannot live in
+ * texts as the text table, and a geomean row. The column-key header rows and
+ * the geomean row are padded to the table's full width (upstream since
+ * golang/go#67760); benchmark rows are not. Footnotes cannot live in
  * CSV, so they go to the warnings buffer as "<column><row>: message" with
  * upstream's spreadsheet column letters (which are off by one: column 1
  * is "B"). Quoting follows Go's encoding/csv.
@@ -100,6 +102,7 @@ static size_t render_table(const bs_table *t, size_t start_row, bs_buf *out, bs_
 			clear_to(&r, start_col(c));
 			push(&r, t->col_values[c][f]);
 		}
+		clear_to(&r, start_col(t->ncols));
 		emit(&r, out, &count);
 	}
 	for (size_t c = 0; c < t->ncols; c++) {
@@ -153,6 +156,7 @@ static size_t render_table(const bs_table *t, size_t start_row, bs_buf *out, bs_
 			}
 		}
 	}
+	clear_to(&r, start_col(t->ncols));
 	emit(&r, out, &count);
 	free(r.fields);
 	return count;
