@@ -29,8 +29,12 @@ include gate/module.mk
 include benches/module.mk
 
 # Whole-project end-to-end tests.
-E2E_TESTS  += tests/e2e/readme_tour.sh tests/e2e/gate_pr.sh
-LINT_FILES += tests/e2e/readme_tour.sh tests/e2e/gate_pr.sh
+FRONT_TESTS := tests/e2e/readme_tour.sh tests/e2e/header_modes.sh tests/e2e/bench_bounds.sh
+E2E_TESTS  += $(FRONT_TESTS) tests/e2e/gate_pr.sh
+LINT_FILES += $(FRONT_TESTS) tests/e2e/gate_pr.sh
+
+# What the e2e scripts link a benchmark with (harness/module.mk's list).
+export CBENCH_LIBS
 
 .PHONY: all deps test asan san-run lint bench bench-build install clean
 
