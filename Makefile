@@ -34,8 +34,9 @@ FRONT_TESTS := tests/e2e/readme_tour.sh tests/e2e/header_modes.sh tests/e2e/benc
 E2E_TESTS  += $(FRONT_TESTS) tests/e2e/gate_pr.sh
 LINT_FILES += $(FRONT_TESTS) tests/e2e/gate_pr.sh
 
-# What the e2e scripts link a benchmark with (harness/module.mk's list).
-export CBENCH_LIBS
+# What the e2e scripts link a benchmark with (harness/module.mk's list),
+# and the example suites (benches/module.mk's), for bench_bounds.sh.
+export CBENCH_LIBS BENCH_SRCS
 
 .PHONY: all deps test-deps test test-build asan asan-build san-run lint bench \
         bench-build install uninstall clean
