@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every example measures real work: README's C blocks (marked
-# `<!-- readme-test: NAME.c -->`) and the benches/ suites (BENCH_SRCS), each built with gcc
-# and clang at -O2 and -O3, print only physically possible figures.
+# `<!-- readme-test: NAME.c -->`) and the benches/ suites (BENCH_SRCS), each
+# built with gcc and clang at -O2 and -O3, print only physically possible
+# figures.
 #  - MB/s below 100 GB/s (100,000 MB/s): more than any memory system this
 #    project runs on moves, and far more than the examples' real figures
 #    (README's Copy: 30-55 GB/s; cJSON: 60-100 MB/s). A benchmark whose
