@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Issue 9's case for bench-compare.sh: base and head crash at the same
+# benchmark in every run. The gate alone sees identical partial results and
+# passes; the comparison must fail (exit 1, the head failed) and name what
+# neither side measured. The suite is Alpha, Crash (aborts), Omega. With a
+# harness that dies at the crash Omega is lost on both sides and must be
+# named too; with crash isolation Omega is measured and only Crash is lost:
+# the test accepts either, and checks that what is missing is reported.
+# Then a head that fixes the crash passes: Crash and Omega are new to it.
+# shellcheck source=tests/e2e/ci_lib.sh
+. "$(dirname "$0")/ci_lib.sh"
+
+suite() {
+  cat >bench.c <<EOB
+#include <cbench.h>
+#include <stdlib.h>
+
+BENCH(Alpha) {
+	for (int64_t i = 0; i < b->n; i++) {
+		void *p = malloc(32);
+		cbench_keep(p);
+		free(p);
+	}
+}
+
+BENCH(Crash) {
+	if ($1)
+		abort();
+	for (int64_t i = 0; i < b->n; i++)
+		cbench_keep(i);
+}
+
+BENCH(Omega) {
+	for (int64_t i = 0; i < b->n; i++) {
+		void *p = malloc(64);
+		cbench_keep(p);
+		free(p);
+	}
+}
+EOB
+}
+
+new_repo repo
+write_makefile
+suite 1
+BASE=$(commit "base: Crash aborts")
+echo "/* still crashing */" >>bench.c
+HEAD=$(commit "head: Crash still aborts")
+git checkout -q "$BASE"
+suite 0
+FIXED=$(commit "head: Crash fixed")
+
+compare both "$BASE" "$HEAD"
+expect both 1 "base and head crash at the same benchmark"
+has both '^## cbench: .*regression.*head.s bench binary failed in 6 of 6 runs, the base.s in 6' \
+  "both crash: the verdict line does not name the failed runs"
+has both '### head failed in 6 of 6 runs' "both crash: no section on the head's failure"
+has both 'exit 134 \(SIGABRT\)|--- FAIL' "both crash: the failure is not described"
+has both '### Not measured on either side' "both crash: the lost benchmarks are not reported"
+has both '`BenchmarkCrash`' "both crash: Crash is not named as not measured"
+grep -q '^BenchmarkAlpha' "$tmp/both/head.txt" || fail "both crash: Alpha was not measured"
+if grep -q '^BenchmarkOmega' "$tmp/both/head.txt"; then
+  has both 'Omega-[0-9]+ \| allocs/op' "both crash (isolated): Omega is not in the tables"
+else
+  has both '`BenchmarkOmega`' "both crash (binary died): Omega is not named as not measured"
+fi
+[ ! -e "$tmp/both/record.txt" ] || fail "both crash: a failed head wrote a history record"
+
+compare fixed "$BASE" "$FIXED"
+expect fixed 0 "a head that fixes the crash"
+has fixed '### base failed in 6 of 6 runs' "fixed: the base's failure is not reported"
+grep -q 'Not measured on either side' "$tmp/fixed.summary" && { show fixed; fail "fixed: claims benchmarks went unmeasured"; }
+[ -s "$tmp/fixed/record.txt" ] || fail "fixed: no history record for a head that passed"
+
+echo "$name: same crash on both sides failed and named the lost benchmarks; the fix passed"
