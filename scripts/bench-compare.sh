@@ -324,6 +324,12 @@ run_side() {
   # result lines for the gate to read; the failures are judged below.
   (cd "$scratch/$side" && "./$bin" -bench "$bench" -benchtime "$benchtime" -count 1) \
     >"$scratch/$side.run.out" 2>"$scratch/$side.run.err" || rc=$?
+  # A run killed while writing leaves half a line, which is no result and
+  # which the gate would rightly refuse as a syntax error.
+  if [ "$rc" != 0 ] && [ -n "$(tail -c 1 "$scratch/$side.run.out")" ]; then
+    echo "bench-compare: $side run $i: dropped its unterminated last line" >>"$scratch/$side.run.err"
+    sed -i '$d' "$scratch/$side.run.out"
+  fi
   cat "$scratch/$side.run.out" >>"$out/$side.txt"
   { echo "== run $i: exit $rc"; cat "$scratch/$side.run.err"; grep -A5 '^--- FAIL' "$scratch/$side.run.out" || true; } \
     >>"$out/$side.run.log"

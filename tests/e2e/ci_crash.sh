@@ -13,6 +13,7 @@
 suite() {
   cat >bench.c <<EOB
 #include <cbench.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 BENCH(Alpha) {
@@ -24,6 +25,10 @@ BENCH(Alpha) {
 }
 
 BENCH(Crash) {
+	if ($1 == 2) {
+		fputs("BenchmarkCrash-2 \\t 1", stdout);
+		fflush(stdout);
+	}
 	if ($1)
 		abort();
 	for (int64_t i = 0; i < b->n; i++)
@@ -49,6 +54,8 @@ HEAD=$(commit "head: Crash still aborts")
 git checkout -q "$BASE"
 suite 0
 FIXED=$(commit "head: Crash fixed")
+suite 2
+PARTIAL=$(commit "head: Crash writes half a line, then aborts")
 
 compare both "$BASE" "$HEAD"
 expect both 1 "base and head crash at the same benchmark"
@@ -71,5 +78,14 @@ expect fixed 0 "a head that fixes the crash"
 has fixed '### base failed in 6 of 6 runs' "fixed: the base's failure is not reported"
 grep -q 'Not measured on either side' "$tmp/fixed.summary" && { show fixed; fail "fixed: claims benchmarks went unmeasured"; }
 [ -s "$tmp/fixed/record.txt" ] || fail "fixed: no history record for a head that passed"
+
+# A run killed mid-line: the half line is dropped, not read as a result.
+compare partial "$BASE" "$PARTIAL"
+expect partial 1 "a head killed mid-line"
+if ! grep -q '^BenchmarkOmega' "$tmp/partial/head.txt"; then
+  grep -q '^BenchmarkCrash' "$tmp/partial/head.txt" && fail "partial: the half line is in head.txt"
+  grep -q 'dropped its unterminated last line' "$tmp/partial/head.run.log" || fail "partial: the drop is not logged"
+  has partial '`BenchmarkCrash`' "partial: Crash is not named as not measured"
+fi
 
 echo "$name: same crash on both sides failed and named the lost benchmarks; the fix passed"

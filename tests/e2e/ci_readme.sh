@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # README's GitHub Actions workflow, pasted into a new repository with
 # README's one-line bench target, run step by step as the runner would:
-# the workflow block (after <!-- ci:workflow -->) must be
+# the workflow block (after <!-- readme-test: ci-workflow -->) must be
 # ci/workflow-template.yml; the Makefile is the block after
-# <!-- ci:bench-target -->; each cbench step runs its `run:` line from
+# <!-- readme-test: ci-bench-target -->; each cbench step runs its `run:` line from
 # ci/action.yml with the `env:` that action.yml builds from the workflow's
 # `with:` (expressions replaced by this scenario's values) and the inputs'
 # defaults. The scenario:
@@ -16,18 +16,18 @@
 
 # The fenced block that follows marker $1 in README.md.
 readme_block() {
-  awk -v marker="<!-- $1 -->" '
+  awk -v marker="<!-- readme-test: $1 -->" '
     $0 == marker { found = 1; next }
     found == 1 && /^```/ { found = 2; next }
     found == 2 && /^```/ { exit }
     found == 2 { print }' "$root/README.md"
 }
 
-readme_block ci:workflow >"$tmp/workflow.yml"
-[ -s "$tmp/workflow.yml" ] || fail "README has no workflow block after <!-- ci:workflow -->"
+readme_block ci-workflow >"$tmp/workflow.yml"
+[ -s "$tmp/workflow.yml" ] || fail "README has no workflow block after <!-- readme-test: ci-workflow -->"
 diff -u "$root/ci/workflow-template.yml" "$tmp/workflow.yml" >&2 \
   || fail "README's workflow is not ci/workflow-template.yml"
-readme_block ci:bench-target >"$tmp/Makefile"
+readme_block ci-bench-target >"$tmp/Makefile"
 [ "$(grep -c . "$tmp/Makefile")" = 2 ] || fail "README's bench target is not a target and one line"
 
 # `with:` of the cbench step in job $1, as key=value lines.
