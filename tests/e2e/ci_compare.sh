@@ -6,6 +6,7 @@
 #   P3 Pieces allocates 11, not 10 (+10%) -> exit 1 with the defaults,
 #      the verdict on the summary's first line, both short SHAs
 #   P4 does not compile         -> exit 2, names the head and the error
+#      (and as the base of P1: exit 2, names the base)
 # plus the harness missing from pkg-config (remedy named), a shallow clone
 # (exit 2, names fetch-depth) and --count read as decimal (010 is 10).
 # shellcheck source=tests/e2e/ci_lib.sh
@@ -61,6 +62,10 @@ compare broken "$P1" "$P4"
 expect broken 2 "head that does not compile"
 has broken "^## cbench: .*could not judge.*head \($(short "$P4")\) did not build" "broken head: the verdict does not name the head"
 has broken "error: expected .;" "broken head: the compiler's error is not in the summary"
+
+compare broken-base "$P4" "$P1"
+expect broken-base 2 "base that does not compile"
+has broken-base "^## cbench: .*could not judge.*base \($(short "$P4")\) did not build" "broken base: the verdict does not name the base"
 
 PKG_CONFIG_PATH="$tmp/nowhere" compare nopkg "$P1" "$P2"
 expect nopkg 2 "harness not on PKG_CONFIG_PATH"

@@ -6,7 +6,9 @@
 # harness that dies at the crash Omega is lost on both sides and must be
 # named too; with crash isolation Omega is measured and only Crash is lost:
 # the test accepts either, and checks that what is missing is reported.
-# Then a head that fixes the crash passes: Crash and Omega are new to it.
+# Then a head that fixes the crash passes: Crash and Omega are new to it;
+# a head killed mid-line has its half line dropped; a head that deletes
+# what the base never measured cannot pass.
 # shellcheck source=tests/e2e/ci_lib.sh
 . "$(dirname "$0")/ci_lib.sh"
 
@@ -56,6 +58,9 @@ suite 0
 FIXED=$(commit "head: Crash fixed")
 suite 2
 PARTIAL=$(commit "head: Crash writes half a line, then aborts")
+git checkout -q "$BASE"
+perl -0pi -e 's/BENCH\(Crash\).*//s' bench.c
+DELETED=$(commit "head: Crash and Omega deleted")
 
 compare both "$BASE" "$HEAD"
 expect both 1 "base and head crash at the same benchmark"
@@ -86,6 +91,18 @@ if ! grep -q '^BenchmarkOmega' "$tmp/partial/head.txt"; then
   grep -q '^BenchmarkCrash' "$tmp/partial/head.txt" && fail "partial: the half line is in head.txt"
   grep -q 'dropped its unterminated last line' "$tmp/partial/head.run.log" || fail "partial: the drop is not logged"
   has partial '`BenchmarkCrash`' "partial: Crash is not named as not measured"
+fi
+
+# The head deletes Crash and Omega. A base that died at Crash never
+# measured Omega, so the gate cannot see the deletion: exit 2, both named.
+# (With crash isolation the base measures Omega and the gate fails it.)
+compare deleted "$BASE" "$DELETED"
+if grep -q '^BenchmarkOmega' "$tmp/deleted/base.txt"; then
+  expect deleted 1 "a head that deletes a benchmark the base measured"
+else
+  expect deleted 2 "a head that deletes benchmarks the base never measured"
+  has deleted '^## cbench: .*could not judge.*2 benchmark\(s\) not measured on either side' "deleted: the verdict does not say what was not measured"
+  has deleted '`BenchmarkCrash`, `BenchmarkOmega`' "deleted: the unmeasured benchmarks are not named"
 fi
 
 echo "$name: same crash on both sides failed and named the lost benchmarks; the fix passed"
