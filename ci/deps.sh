@@ -7,6 +7,12 @@ set -euo pipefail
 
 packages=(libgsl-dev libcjson-dev libdw-dev zlib1g-dev pkg-config make gcc)
 if command -v apt-get >/dev/null 2>&1; then
+  # Installed already (a self-hosted runner, a cached image): no apt-get update.
+  installed=$(dpkg-query -W -f='${db:Status-Status}\n' "${packages[@]}" 2>/dev/null | grep -cx installed || true)
+  if [ "$installed" = "${#packages[@]}" ]; then
+    echo "cbench: the build's packages are installed already"
+    exit 0
+  fi
   sudo=()
   [ "$(id -u)" = 0 ] || sudo=(sudo)
   "${sudo[@]}" apt-get update -qq

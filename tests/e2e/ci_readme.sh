@@ -107,6 +107,14 @@ export GITHUB_ENV="$tmp/runner/env" GITHUB_PATH="$tmp/runner/path"
 mkdir -p "$RUNNER_TEMP"
 : >"$GITHUB_ENV"
 unset PKG_CONFIG_PATH
+# The packages step would run apt-get where a package is missing; here (the
+# tests' machine has them) it must notice and do nothing.
+if dpkg-query -W libgsl-dev libcjson-dev libdw-dev zlib1g-dev pkg-config make gcc >/dev/null 2>&1; then
+  PR_BASE="" PR_HEAD=""
+  run_step "Install cbench's build dependencies" compare "$tmp"
+  [ "$status" = 0 ] && grep -q "installed already" "$tmp/step.stdout" \
+    || { show_step; fail "the packages step did not see the packages installed"; }
+fi
 PR_BASE="" PR_HEAD=""
 run_step "Install cbench" compare "$tmp"
 [ "$status" = 0 ] || { show_step; fail "Install cbench: exit $status"; }
