@@ -95,7 +95,7 @@ run_step() {
   status=$?
   set -e
 }
-show_step() { cat "$tmp/step.stdout" "$tmp/step.stderr" "$GITHUB_STEP_SUMMARY" >&2; }
+show_step() { cat "$tmp/step.stdout" "$tmp/step.stderr" "${GITHUB_STEP_SUMMARY:-/dev/null}" >&2; }
 
 step_with compare | grep -q '^build-command=make benchmarks$' || fail "the compare job does not build with make benchmarks"
 step_with history | grep -q '^history=true$' || fail "the history job does not enable the history"
