@@ -308,9 +308,10 @@ list_side() {
   grep "^Benchmark" "$scratch/$side.list" | LC_ALL=C sort -u >"$scratch/$side.listed" || true
 }
 
-# The top-level names a result file measured (BenchmarkX/sub-2 -> BenchmarkX).
+# The top-level names a result file measured (BenchmarkX/sub-2 -> BenchmarkX):
+# lines with an iteration count and at least one value and unit.
 measured() {
-  awk '/^Benchmark[^ \t]*[ \t]+[0-9]/ { n = $1; if (!sub(/\/.*/, "", n)) sub(/-[0-9]+$/, "", n); print n }' "$1" | LC_ALL=C sort -u
+  awk '/^Benchmark[^ \t]*[ \t]+[0-9]+[ \t]+[-+.0-9eE]+[ \t]+[^ \t]/ { n = $1; if (!sub(/\/.*/, "", n)) sub(/-[0-9]+$/, "", n); print n }' "$1" | LC_ALL=C sort -u
 }
 
 run_side() {
