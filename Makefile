@@ -29,8 +29,9 @@ include gate/module.mk
 include benches/module.mk
 
 # Whole-project end-to-end tests.
-E2E_TESTS  += tests/e2e/readme_tour.sh tests/e2e/gate_pr.sh
-LINT_FILES += tests/e2e/readme_tour.sh tests/e2e/gate_pr.sh
+E2E_TESTS  += tests/e2e/readme_tour.sh tests/e2e/gate_pr.sh tests/e2e/ci_compare.sh tests/e2e/ci_crash.sh \
+              tests/e2e/ci_readme.sh tests/e2e/ci_comment.sh
+LINT_FILES += tests/e2e/readme_tour.sh tests/e2e/gate_pr.sh tests/e2e/ci_*.sh ci/*.sh
 
 .PHONY: all deps test asan san-run lint bench bench-build install clean
 
