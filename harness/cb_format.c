@@ -19,12 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-void cb_bench_name(char *buf, size_t len, const char *name, int procs)
+void cb_bench_name(struct cb_strbuf *sb, const char *name, int procs)
 {
 	if (procs != 1)
-		snprintf(buf, len, "%s-%d", name, procs);
+		cb_sb_printf(sb, "%s-%d", name, procs);
 	else
-		snprintf(buf, len, "%s", name);
+		cb_sb_puts(sb, name);
 }
 
 void cb_format_pretty(struct cb_strbuf *sb, double x, const char *unit)
@@ -125,14 +125,6 @@ const struct cb_metric *cb_result_metric(const struct cb_result *r, const char *
 	return NULL;
 }
 
-double cb_result_allocs_per_op(const struct cb_result *r)
-{
-	const struct cb_metric *m = cb_result_metric(r, "allocs/op");
-	if (m)
-		return m->value;
-	return r->n > 0 ? (double)r->allocs / (double)r->n : 0;
-}
-
 static bool builtin_unit(const char *unit)
 {
 	return strcmp(unit, "ns/op") == 0 || strcmp(unit, "MB/s") == 0 ||
@@ -145,51 +137,70 @@ static int by_unit(const void *a, const void *b)
 		      (*(const struct cb_metric *const *)b)->unit);
 }
 
-static void mem_column(char *buf, size_t len, const struct cb_result *r, const char *unit,
-		       uint64_t total)
+static struct cb_mem_figure mem_figure(const struct cb_result *r, const char *unit,
+				       uint64_t total)
 {
 	const struct cb_metric *m = cb_result_metric(r, unit);
 	if (m)
-		cb_format_double(buf, len, m->value);
+		return (struct cb_mem_figure){.per_op = m->value};
+	return (struct cb_mem_figure){
+		.measured = true,
+		.per_op = r->n > 0 ? (double)total / (double)r->n : 0,
+		.total = total,
+	};
+}
+
+void cb_result_figures(const struct cb_result *r, struct cb_figures *f)
+{
+	*f = (struct cb_figures){0};
+	const struct cb_metric *m = cb_result_metric(r, "ns/op");
+	f->ns_per_op = m ? m->value : r->n > 0 ? (double)r->ns / (double)r->n : 0;
+	f->has_ns = f->ns_per_op != 0;
+
+	m = cb_result_metric(r, "MB/s");
+	if (m)
+		f->mb_per_s = m->value;
+	else if (r->bytes > 0 && r->ns > 0 && r->n > 0)
+		f->mb_per_s = ((double)r->bytes * (double)r->n / 1e6) / ((double)r->ns / 1e9);
+	f->has_mbs = f->mb_per_s != 0;
+
+	for (int i = 0; i < r->nmetrics; i++)
+		if (!builtin_unit(r->metrics[i].unit))
+			f->extra[f->nextra++] = &r->metrics[i];
+	qsort(f->extra, (size_t)f->nextra, sizeof f->extra[0], by_unit);
+
+	f->has_mem = r->mem_valid || cb_result_metric(r, "B/op") || cb_result_metric(r, "allocs/op");
+	f->bytes = mem_figure(r, "B/op", r->alloc_bytes);
+	f->allocs = mem_figure(r, "allocs/op", r->allocs);
+}
+
+static void mem_column(char *buf, size_t len, const struct cb_mem_figure *m, int64_t n)
+{
+	if (m->measured)
+		cb_format_exact(buf, len, m->total, n);
 	else
-		cb_format_exact(buf, len, total, r->n);
+		cb_format_double(buf, len, m->per_op);
 }
 
 void cb_format_line(struct cb_strbuf *sb, int max_len, const struct cb_result *r)
 {
+	struct cb_figures f;
+	cb_result_figures(r, &f);
 	cb_sb_printf(sb, "%-*s\t%8lld", max_len, r->name, (long long)r->n);
-
-	const struct cb_metric *m = cb_result_metric(r, "ns/op");
-	double ns = m ? m->value : (double)r->ns / (double)r->n;
-	if (ns != 0) {
+	if (f.has_ns) {
 		cb_sb_puts(sb, "\t");
-		cb_format_pretty(sb, ns, "ns/op");
+		cb_format_pretty(sb, f.ns_per_op, "ns/op");
 	}
-
-	m = cb_result_metric(r, "MB/s");
-	double mbs = 0;
-	if (m)
-		mbs = m->value;
-	else if (r->bytes > 0 && r->ns > 0 && r->n > 0)
-		mbs = ((double)r->bytes * (double)r->n / 1e6) / ((double)r->ns / 1e9);
-	if (mbs != 0)
-		cb_sb_printf(sb, "\t%7.2f MB/s", mbs);
-
-	const struct cb_metric *extra[CB_MAX_METRICS];
-	int nextra = 0;
-	for (int i = 0; i < r->nmetrics; i++)
-		if (!builtin_unit(r->metrics[i].unit))
-			extra[nextra++] = &r->metrics[i];
-	qsort(extra, (size_t)nextra, sizeof extra[0], by_unit);
-	for (int i = 0; i < nextra; i++) {
+	if (f.has_mbs)
+		cb_sb_printf(sb, "\t%7.2f MB/s", f.mb_per_s);
+	for (int i = 0; i < f.nextra; i++) {
 		cb_sb_puts(sb, "\t");
-		cb_format_pretty(sb, extra[i]->value, extra[i]->unit);
+		cb_format_pretty(sb, f.extra[i]->value, f.extra[i]->unit);
 	}
-
-	if (r->mem_valid || cb_result_metric(r, "B/op") || cb_result_metric(r, "allocs/op")) {
+	if (f.has_mem) {
 		char bytes[128], allocs[128];
-		mem_column(bytes, sizeof bytes, r, "B/op", r->alloc_bytes);
-		mem_column(allocs, sizeof allocs, r, "allocs/op", r->allocs);
+		mem_column(bytes, sizeof bytes, &f.bytes, r->n);
+		mem_column(allocs, sizeof allocs, &f.allocs, r->n);
 		cb_sb_printf(sb, "\t%8s B/op\t%8s allocs/op", bytes, allocs);
 	}
 }

@@ -84,6 +84,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#define CBENCH_VERSION "0.1.0" /* also cbench.pc's Version */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -115,13 +117,23 @@ typedef void cbench_sub_fn(cbench_b *b, void *ctx);
  * start with an upper-case letter or digit, as Go's tools expect. */
 enum { CBENCH_ZERO_ALLOC = 1 };
 void cbench_register(const char *name, cbench_fn *fn, unsigned flags);
+/* What BENCH uses: also where it was compiled, for the default pkg: line
+ * (the directory of __FILE__, or CBENCH_PKG when defined; see -pkg). */
+void cbench_register_at_(const char *name, cbench_fn *fn, unsigned flags, const char *file,
+			 const char *pkg);
+#ifdef CBENCH_PKG
+#define CBENCH_PKG_ CBENCH_PKG
+#else
+#define CBENCH_PKG_ ((const char *)0)
+#endif
 
-#define CBENCH_DEFINE_(Name, flags)                                          \
-	static void cbench_fn_##Name(cbench_b *b);                           \
-	static CBENCH_CONSTRUCTOR_ void cbench_reg_##Name(void)              \
-	{                                                                    \
-		cbench_register("Benchmark" #Name, cbench_fn_##Name, flags); \
-	}                                                                    \
+#define CBENCH_DEFINE_(Name, flags)                                            \
+	static void cbench_fn_##Name(cbench_b *b);                             \
+	static CBENCH_CONSTRUCTOR_ void cbench_reg_##Name(void)                \
+	{                                                                      \
+		cbench_register_at_("Benchmark" #Name, cbench_fn_##Name, flags, \
+				    __FILE__, CBENCH_PKG_);                     \
+	}                                                                      \
 	static void cbench_fn_##Name(cbench_b *b CBENCH_UNUSED_)
 #define BENCH(Name) CBENCH_DEFINE_(Name, 0)
 #define BENCH_ZERO_ALLOC(Name) CBENCH_DEFINE_(Name, CBENCH_ZERO_ALLOC)

@@ -6,7 +6,8 @@ HARNESS_OBJS := $(BUILD)/harness/cb_hooks.o $(BUILD)/harness/cb_registry.o \
                 $(BUILD)/harness/cb_sysinfo.o $(BUILD)/harness/cb_json.o \
                 $(BUILD)/harness/cb_calibrate.o $(BUILD)/harness/cb_runner.o \
                 $(BUILD)/harness/cb_timer.o $(BUILD)/harness/cb_log.o \
-                $(BUILD)/harness/cb_report.o \
+                $(BUILD)/harness/cb_report.o $(BUILD)/harness/cb_isolate.o \
+                $(BUILD)/harness/cb_wire.o \
                 $(BUILD)/harness/cb_parallel.o $(BUILD)/harness/cb_main.o \
                 $(BUILD)/harness/cb_defmain.o \
                 $(BUILD)/harness/cb_retained.o $(BUILD)/harness/cb_ptrmap.o \

@@ -91,13 +91,32 @@ static void test_exact(void **state)
 static void test_bench_name(void **state)
 {
 	(void)state;
-	char buf[64];
-	cb_bench_name(buf, sizeof buf, "BenchmarkX", 1);
-	assert_string_equal(buf, "BenchmarkX");
-	cb_bench_name(buf, sizeof buf, "BenchmarkX", 2);
-	assert_string_equal(buf, "BenchmarkX-2");
-	cb_bench_name(buf, sizeof buf, "BenchmarkX/size=64", 16);
-	assert_string_equal(buf, "BenchmarkX/size=64-16");
+	static const struct {
+		const char *name;
+		int procs;
+		const char *want;
+	} cases[] = {
+		{"BenchmarkX", 1, "BenchmarkX"},
+		{"BenchmarkX", 2, "BenchmarkX-2"},
+		{"BenchmarkX/size=64", 16, "BenchmarkX/size=64-16"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct cb_strbuf sb = {0};
+		cb_bench_name(&sb, cases[i].name, cases[i].procs);
+		assert_string_equal(cb_sb_str(&sb), cases[i].want);
+		cb_sb_free(&sb);
+	}
+	/* no length limit: a 5000-byte name comes back whole */
+	struct cb_strbuf name = {0}, sb = {0};
+	for (int i = 0; i < 500; i++)
+		cb_sb_puts(&name, "Benchmark");
+	cb_sb_puts(&name, "X");
+	cb_bench_name(&sb, cb_sb_str(&name), 4);
+	assert_int_equal(sb.len, name.len + 2);
+	assert_memory_equal(sb.data, name.data, name.len);
+	assert_string_equal(sb.data + name.len, "-4");
+	cb_sb_free(&name);
+	cb_sb_free(&sb);
 }
 
 struct line_case {

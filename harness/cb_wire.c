@@ -1,0 +1,208 @@
+/* cb_wire.c: what a benchmark's child process tells its parent through a
+ * pipe (cb_isolate.c). Both ends are the same program, so values travel in
+ * the machine's own representation; what must hold is that a message cut
+ * short by a crash is never taken for a whole one. Each message is framed:
+ *
+ *   u32 length | u32 type | length bytes of payload
+ *
+ *   START   the name now running (no NUL): where a crash is attributed
+ *   RECORD  one struct cb_record, the thing the reporter prints:
+ *           u8 kind, u8 failed, u8 mem_valid, u8 nmetrics, i32 width,
+ *           i64 n, ns, bytes, u64 allocs, alloc_bytes,
+ *           nmetrics x (u8 unit length, unit, f64 value),
+ *           u32 length + name + NUL, u32 length + output + NUL
+ *   SITE    one struct cb_site of the child's allocation profile
+ *   DONE    i32 the name column's width: the child finished normally
+ *
+ * The receiver accumulates bytes and hands out only complete frames; a
+ * frame longer than MAX_FRAME means the stream is corrupt. */
+#include "cb_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { HEADER = 8, MAX_FRAME = 64 << 20 };
+
+static bool write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return false;
+		p += k;
+		n -= (size_t)k;
+	}
+	return true;
+}
+
+bool cb_wire_send(int fd, enum cb_msg_type type, const void *payload, size_t len)
+{
+	if (len > MAX_FRAME)
+		return false;
+	uint32_t head[2] = {(uint32_t)len, (uint32_t)type};
+	struct cb_strbuf sb = {0};
+	cb_sb_append(&sb, head, sizeof head);
+	cb_sb_append(&sb, payload, len);
+	bool ok = !sb.failed && write_all(fd, sb.data, sb.len);
+	cb_sb_free(&sb);
+	return ok;
+}
+
+static void put_string(struct cb_strbuf *sb, const char *s)
+{
+	uint32_t n = (uint32_t)strlen(s ? s : "") + 1;
+	cb_sb_append(sb, &n, sizeof n);
+	cb_sb_append(sb, s ? s : "", n);
+}
+
+bool cb_wire_send_record(int fd, const struct cb_record *rec)
+{
+	const struct cb_result *r = &rec->res;
+	struct cb_strbuf sb = {0};
+	unsigned char flags[4] = {(unsigned char)rec->kind, rec->failed, r->mem_valid,
+				  (unsigned char)r->nmetrics};
+	int32_t width = rec->width;
+	cb_sb_append(&sb, flags, sizeof flags);
+	cb_sb_append(&sb, &width, sizeof width);
+	cb_sb_append(&sb, &r->n, sizeof r->n);
+	cb_sb_append(&sb, &r->ns, sizeof r->ns);
+	cb_sb_append(&sb, &r->bytes, sizeof r->bytes);
+	cb_sb_append(&sb, &r->allocs, sizeof r->allocs);
+	cb_sb_append(&sb, &r->alloc_bytes, sizeof r->alloc_bytes);
+	for (int i = 0; i < r->nmetrics; i++) {
+		unsigned char n = (unsigned char)strlen(r->metrics[i].unit);
+		cb_sb_append(&sb, &n, 1);
+		cb_sb_append(&sb, r->metrics[i].unit, n);
+		cb_sb_append(&sb, &r->metrics[i].value, sizeof r->metrics[i].value);
+	}
+	put_string(&sb, r->name);
+	put_string(&sb, rec->output);
+	bool ok = !sb.failed && cb_wire_send(fd, CB_MSG_RECORD, sb.data, sb.len);
+	cb_sb_free(&sb);
+	return ok;
+}
+
+/* A cursor over a payload; every take checks the bytes are there. */
+struct cursor {
+	const unsigned char *p;
+	size_t left;
+	bool bad;
+};
+
+static void take(struct cursor *c, void *out, size_t n)
+{
+	if (c->bad || c->left < n) {
+		c->bad = true;
+		memset(out, 0, n);
+		return;
+	}
+	memcpy(out, c->p, n);
+	c->p += n;
+	c->left -= n;
+}
+
+static const char *take_string(struct cursor *c)
+{
+	uint32_t n;
+	take(c, &n, sizeof n);
+	if (c->bad || n == 0 || c->left < n || c->p[n - 1] != 0) {
+		c->bad = true;
+		return "";
+	}
+	const char *s = (const char *)c->p;
+	c->p += n;
+	c->left -= n;
+	return s;
+}
+
+bool cb_wire_decode_record(const unsigned char *p, size_t len, struct cb_record *rec)
+{
+	struct cursor c = {p, len, false};
+	struct cb_result *r = &rec->res;
+	unsigned char flags[4];
+	int32_t width;
+	*rec = (struct cb_record){0};
+	take(&c, flags, sizeof flags);
+	take(&c, &width, sizeof width);
+	if (flags[0] > CB_REC_NAME || flags[3] > CB_MAX_METRICS)
+		return false;
+	rec->kind = (enum cb_record_kind)flags[0];
+	rec->failed = flags[1];
+	r->mem_valid = flags[2];
+	r->nmetrics = flags[3];
+	rec->width = width;
+	take(&c, &r->n, sizeof r->n);
+	take(&c, &r->ns, sizeof r->ns);
+	take(&c, &r->bytes, sizeof r->bytes);
+	take(&c, &r->allocs, sizeof r->allocs);
+	take(&c, &r->alloc_bytes, sizeof r->alloc_bytes);
+	for (int i = 0; i < r->nmetrics && !c.bad; i++) {
+		unsigned char n;
+		take(&c, &n, 1);
+		if (n >= CB_UNIT_MAX)
+			return false;
+		take(&c, r->metrics[i].unit, n);
+		r->metrics[i].unit[n] = 0;
+		take(&c, &r->metrics[i].value, sizeof r->metrics[i].value);
+	}
+	r->name = take_string(&c);
+	rec->output = take_string(&c);
+	return !c.bad && c.left == 0;
+}
+
+bool cb_wire_feed(struct cb_wire_in *in, const void *data, size_t len)
+{
+	if (in->failed)
+		return false;
+	if (in->used > 0) { /* drop what was handed out */
+		memmove(in->data, in->data + in->used, in->len - in->used);
+		in->len -= in->used;
+		in->used = 0;
+	}
+	if (in->len + len > in->cap) {
+		size_t cap = in->cap ? in->cap : 4096;
+		while (cap < in->len + len)
+			cap *= 2;
+		unsigned char *p = realloc(in->data, cap);
+		if (!p) {
+			in->failed = true;
+			return false;
+		}
+		in->data = p;
+		in->cap = cap;
+	}
+	memcpy(in->data + in->len, data, len);
+	in->len += len;
+	return true;
+}
+
+bool cb_wire_next(struct cb_wire_in *in, enum cb_msg_type *type, const unsigned char **payload,
+		  size_t *len)
+{
+	size_t avail = in->len - in->used;
+	if (in->failed || avail < HEADER)
+		return false;
+	uint32_t head[2];
+	memcpy(head, in->data + in->used, sizeof head);
+	if (head[0] > MAX_FRAME) {
+		in->failed = true;
+		return false;
+	}
+	if (avail - HEADER < head[0])
+		return false;
+	*type = (enum cb_msg_type)head[1];
+	*payload = in->data + in->used + HEADER;
+	*len = head[0];
+	in->used += HEADER + head[0];
+	return true;
+}
+
+void cb_wire_free(struct cb_wire_in *in)
+{
+	free(in->data);
+	*in = (struct cb_wire_in){0};
+}
