@@ -58,5 +58,7 @@ $(BUILD)/tests/test_harness_flags: $(BUILD)/tests/test_harness_flags.o \
 
 UNIT_TESTS += $(HARNESS_TEST_NAMES:%=$(BUILD)/tests/%)
 SAN_TESTS += $(BUILD)/tests/test_harness_format $(BUILD)/tests/test_harness_flags
-E2E_TESTS += tests/e2e/harness_install.sh tests/e2e/harness_cli.sh tests/e2e/harness_pprof.sh
-LINT_FILES += tests/e2e/harness_install.sh tests/e2e/harness_cli.sh tests/e2e/harness_pprof.sh
+E2E_TESTS += tests/e2e/harness_install.sh tests/e2e/harness_cli.sh tests/e2e/harness_pprof.sh \
+             tests/e2e/harness_isolate.sh
+LINT_FILES += tests/e2e/harness_install.sh tests/e2e/harness_cli.sh tests/e2e/harness_pprof.sh \
+              tests/e2e/harness_isolate.sh
