@@ -117,4 +117,27 @@ if command -v script >/dev/null 2>&1; then
 else
   echo "skip: no script(1) (bsdutils): progress on a terminal not checked"
 fi
+# -memprofile: what the children sampled reaches the parent's profile, the
+# same as without isolation (every allocation recorded: the totals are exact)
+if command -v go >/dev/null 2>&1; then
+  # shellcheck disable=SC2046 # pkg-config output is a list of words
+  cc -O2 -g -I"$root/harness" $(pkg-config --cflags libcjson) tests/data/harness/pprof_bench.c \
+    "${libs[@]}" -o "$tmp/pprof_bench"
+  export PPROF_TMPDIR=$tmp HOME=${HOME:-$tmp}
+  totals() { # samples, then the sums of the four sample values
+    go tool pprof -raw "$1" 2>/dev/null |
+      awk '/^Samples:/ {s = 1; next} /^Locations/ {s = 0}
+           s && /^ *[0-9]/ {n++; a += $1; b += $2; c += $3; d += $4} END {print n, a, b, c, d}'
+  }
+  "$tmp/pprof_bench" -bench . -benchtime 100x -memprofile "$tmp/iso.pb.gz" -memprofilerate 1 >/dev/null
+  "$tmp/pprof_bench" -bench . -benchtime 100x -memprofile "$tmp/inp.pb.gz" -memprofilerate 1 \
+    -isolate=false >/dev/null
+  iso=$(totals "$tmp/iso.pb.gz")
+  inp=$(totals "$tmp/inp.pb.gz")
+  [ "${iso%% *}" -gt 0 ] 2>/dev/null || fail "no samples in the isolated profile: $iso"
+  [ "$iso" = "$inp" ] || fail "profile totals differ: isolated $iso, in process $inp"
+  echo "ok: children's profile samples reach the parent ($iso)"
+else
+  echo "skip: go not installed; profile totals not compared (apt-get install golang-go)"
+fi
 echo "ok: isolation end to end"
