@@ -14,6 +14,7 @@
  *    decimal, still right-aligned in 8 columns.
  * Every value is one field and every unit another, as benchfmt expects. */
 #include "cb_internal.h"
+#include "stats.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -53,22 +54,51 @@ void cb_format_pretty(struct cb_strbuf *sb, double x, const char *unit)
 	cb_sb_printf(sb, "%*.*f %s", width, prec, x, unit);
 }
 
+/* The digits come from stats/gofloat.c (Go's %v: the fewest significant
+ * digits that read back as x, the nearest of those); here they are only
+ * laid out without an exponent, which Go's %v uses below 1e-4 and from
+ * 1e21 up. Outside [1e-30, 1e15) the exponent form stays: ParseFloat reads
+ * it, and fixed notation would only add zeros (a quotient total/n of the
+ * harness is never below 1e-12). */
 void cb_format_double(char *buf, size_t len, double x)
 {
-	if (!isfinite(x)) {
-		snprintf(buf, len, "%s", isnan(x) ? "NaN" : x > 0 ? "+Inf" : "-Inf");
+	char go[48];
+	st_format_go_float(x, go, sizeof go);
+	const char *e = strchr(go, 'e');
+	if (!e || !isfinite(x) || fabs(x) >= 1e15 || fabs(x) < 1e-30) {
+		snprintf(buf, len, "%s", go);
 		return;
 	}
-	/* Beyond 1e15 fixed notation grows long; ParseFloat reads exponents. */
-	if (fabs(x) >= 1e15) {
-		snprintf(buf, len, "%.17g", x);
-		return;
+	/* go is [-]d[.ddd]e±XX: the digits, and the power of ten of the first */
+	const char *p = go;
+	bool negative = *p == '-';
+	p += negative;
+	char digits[32];
+	size_t nd = 0;
+	for (; p < e && nd < sizeof digits - 1; p++)
+		if (*p != '.')
+			digits[nd++] = *p;
+	digits[nd] = 0;
+	int exp = atoi(e + 1);
+	struct cb_strbuf sb = {0};
+	if (negative)
+		cb_sb_puts(&sb, "-");
+	if (exp < 0) {
+		cb_sb_puts(&sb, "0.");
+		for (int i = -1; i > exp; i--)
+			cb_sb_puts(&sb, "0");
+		cb_sb_puts(&sb, digits);
+	} else if ((size_t)exp + 1 >= nd) {
+		cb_sb_puts(&sb, digits);
+		for (size_t i = nd; i < (size_t)exp + 1; i++)
+			cb_sb_puts(&sb, "0");
+	} else {
+		cb_sb_append(&sb, digits, (size_t)exp + 1);
+		cb_sb_puts(&sb, ".");
+		cb_sb_puts(&sb, digits + exp + 1);
 	}
-	for (int prec = 0; prec <= 60; prec++) {
-		snprintf(buf, len, "%.*f", prec, x);
-		if (strtod(buf, NULL) == x)
-			return;
-	}
+	snprintf(buf, len, "%s", sb.failed ? go : cb_sb_str(&sb));
+	cb_sb_free(&sb);
 }
 
 static uint64_t gcd(uint64_t a, uint64_t b)
