@@ -289,6 +289,7 @@ enum cb_msg_type { CB_MSG_START = 1, CB_MSG_RECORD, CB_MSG_SITE, CB_MSG_DONE };
 /* Sending: false when the pipe broke (the parent is gone). */
 bool cb_wire_send(int fd, enum cb_msg_type type, const void *payload, size_t len);
 bool cb_wire_send_record(int fd, const struct cb_record *rec);
+bool cb_wire_send_start(int fd, int width, const char *name);
 /* A record decoded from a payload; strings point into the payload, which
  * must outlive it. False when the payload is malformed. */
 bool cb_wire_decode_record(const unsigned char *p, size_t len, struct cb_record *rec);

@@ -80,13 +80,22 @@ static void on_message(struct cb_suite *s, struct child *c, enum cb_msg_type typ
 {
 	struct cb_record rec;
 	switch (type) {
-	case CB_MSG_START:
+	case CB_MSG_START: {
+		int32_t width;
+		if (len < sizeof width) {
+			c->corrupt = true;
+			break;
+		}
+		memcpy(&width, p, sizeof width);
+		if (width > s->max_len)
+			s->max_len = width;
 		free(c->running);
-		c->running = strndup((const char *)p, len);
+		c->running = strndup((const char *)p + sizeof width, len - sizeof width);
 		c->running_reported = false;
 		if (c->running)
 			cb_report_start(&s->rep, c->running);
 		break;
+	}
 	case CB_MSG_RECORD:
 		if (!cb_wire_decode_record(p, len, &rec)) {
 			c->corrupt = true;

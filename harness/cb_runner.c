@@ -51,7 +51,7 @@ void cb_emit_start(struct cb_suite *s, const char *name)
 	set_current(name);
 	if (s->wire_fd < 0)
 		cb_report_start(&s->rep, name);
-	else if (!s->wire_failed && !cb_wire_send(s->wire_fd, CB_MSG_START, name, strlen(name)))
+	else if (!s->wire_failed && !cb_wire_send_start(s->wire_fd, s->max_len, name))
 		s->wire_failed = true;
 }
 

@@ -5,7 +5,8 @@
  *
  *   u32 length | u32 type | length bytes of payload
  *
- *   START   the name now running (no NUL): where a crash is attributed
+ *   START   i32 the name column's width, then the name now running (no
+ *           NUL): where a crash is attributed; the width it had grown to
  *   RECORD  one struct cb_record, the thing the reporter prints:
  *           u8 kind, u8 failed, u8 mem_valid, u8 nmetrics, i32 width,
  *           i64 n, ns, bytes, u64 allocs, alloc_bytes,
@@ -48,6 +49,17 @@ bool cb_wire_send(int fd, enum cb_msg_type type, const void *payload, size_t len
 	cb_sb_append(&sb, head, sizeof head);
 	cb_sb_append(&sb, payload, len);
 	bool ok = !sb.failed && write_all(fd, sb.data, sb.len);
+	cb_sb_free(&sb);
+	return ok;
+}
+
+bool cb_wire_send_start(int fd, int width, const char *name)
+{
+	struct cb_strbuf sb = {0};
+	int32_t w = width;
+	cb_sb_append(&sb, &w, sizeof w);
+	cb_sb_puts(&sb, name);
+	bool ok = !sb.failed && cb_wire_send(fd, CB_MSG_START, sb.data, sb.len);
 	cb_sb_free(&sb);
 	return ok;
 }

@@ -216,6 +216,17 @@ static void test_match(void **state)
 	char err[256];
 	assert_int_equal(cb_matcher_init(&m, "a(", err, sizeof err), -1);
 	assert_non_null(strstr(err, "invalid regexp"));
+
+	/* A long element is matched whole: its end is still its end. */
+	char name[2100] = "BenchmarkLong/";
+	memset(name + 14, 'x', 2000);
+	strcpy(name + 2014, "Tail/sub");
+	assert_int_equal(cb_matcher_init(&m, "Long$/xTail$/^sub$", err, sizeof err), 0);
+	assert_true(cb_matcher_match(&m, name, NULL));
+	cb_matcher_free(&m);
+	assert_int_equal(cb_matcher_init(&m, "Long/^xxx$", err, sizeof err), 0);
+	assert_false(cb_matcher_match(&m, name, NULL));
+	cb_matcher_free(&m);
 }
 
 int main(void)

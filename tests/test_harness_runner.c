@@ -637,6 +637,24 @@ static void bench_hang(cbench_b *b)
 		pause();
 }
 
+static void bench_exit0(cbench_b *b)
+{
+	(void)b;
+	_exit(0);
+}
+
+static void sub_segv(cbench_b *b, void *ctx)
+{
+	(void)ctx;
+	bench_segv(b);
+}
+
+static void bench_sub_crash(cbench_b *b)
+{
+	cbench_run(b, "ok", sub_body, (void *)(uintptr_t)8);
+	cbench_run(b, "boom", sub_segv, NULL);
+}
+
 static int late_calls; /* per child: every child starts from 0 */
 
 /* Warm-up and first line pass; the second repetition's warm-up too; its
@@ -657,15 +675,20 @@ static void test_crash_isolation(void **state)
 	cbench_register("BenchmarkExit3", bench_exit3, 0);
 	cbench_register("BenchmarkHang", bench_hang, 0);
 	cbench_register("BenchmarkLate", bench_late_crash, 0);
+	cbench_register("BenchmarkExit0", bench_exit0, 0);
+	cbench_register("BenchmarkSubCrash", bench_sub_crash, 0);
 	cbench_register("BenchmarkOmega", bench_alloc13, 0);
 	struct outcome o;
 	run(&o, "-benchtime", "10x", "-count", "2", "-cpu", "1", "-timeout", "500ms", NULL);
 	assert_int_equal(o.rc, 1);
 	const char *healthy = "\t      10\t      1000 ns/op\t      13 B/op\t       1 allocs/op\n";
 	char want[256];
+	/* the name column: the longest top-level name, then as wide as the
+	 * sub-benchmark names made it, also those of a child that crashed */
 	for (int i = 0; i < 2; i++) {
 		const char *name = i ? "BenchmarkOmega" : "BenchmarkAlpha";
-		snprintf(want, sizeof want, "%-15s%s%-15s%s", name, healthy, name, healthy);
+		snprintf(want, sizeof want, "%-*s%s%-*s%s", i ? 29 : 18, name, healthy, i ? 29 : 18,
+			 name, healthy);
 		expect_contains(o.out, want);
 	}
 	expect_contains(o.out, "--- FAIL: BenchmarkSegv\n    signal: segmentation fault (SIGSEGV)\n");
@@ -674,7 +697,13 @@ static void test_crash_isolation(void **state)
 	expect_contains(o.out, "--- FAIL: BenchmarkExit3\n    exit status 3\n");
 	expect_contains(o.out, "--- FAIL: BenchmarkHang\n    test timed out after 500ms; killed\n");
 	/* the first repetition's line survives the second's crash */
-	expect_contains(o.out, "BenchmarkLate  \t      10\t      1000 ns/op\t       0 B/op\t       0 allocs/op\n"
+	expect_contains(o.out, "--- FAIL: BenchmarkExit0\n"
+			       "    exit status 0: the benchmark ended its process before finishing\n");
+	/* a sub-benchmark's crash names it; its finished sibling is kept */
+	expect_contains(o.out, "BenchmarkSubCrash/ok         \t      10\t      1000 ns/op\t       8 B/op\t"
+			       "       1 allocs/op\n--- FAIL: BenchmarkSubCrash/boom\n"
+			       "    signal: segmentation fault (SIGSEGV)\n");
+	expect_contains(o.out, "BenchmarkLate     \t      10\t      1000 ns/op\t       0 B/op\t       0 allocs/op\n"
 			       "--- FAIL: BenchmarkLate\n    signal: bus error (SIGBUS)\n");
 	expect_contains(o.out, "\nFAIL\n");
 	/* what the child wrote to stderr reaches the parent's */
@@ -867,7 +896,7 @@ static void test_wire(void **state)
 				     .metrics = {{"x/op", 0.1}, {"retained-B/op", 48}}, .nmetrics = 2};
 	int fds[2];
 	assert_int_equal(pipe(fds), 0);
-	assert_true(cb_wire_send(fds[1], CB_MSG_START, "BenchmarkW-2", 12));
+	assert_true(cb_wire_send_start(fds[1], 23, "BenchmarkW-2"));
 	assert_true(cb_wire_send_record(fds[1], &rec));
 	close(fds[1]);
 	unsigned char bytes[4096];
@@ -885,8 +914,11 @@ static void test_wire(void **state)
 		while (cb_wire_next(&in, &type, &p, &len)) {
 			got++;
 			if (type == CB_MSG_START) {
-				assert_int_equal(len, 12);
-				assert_memory_equal(p, "BenchmarkW-2", 12);
+				int32_t width;
+				assert_int_equal(len, 4 + 12);
+				memcpy(&width, p, sizeof width);
+				assert_int_equal(width, 23);
+				assert_memory_equal(p + 4, "BenchmarkW-2", 12);
 				continue;
 			}
 			assert_int_equal(type, CB_MSG_RECORD);
