@@ -22,20 +22,31 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 enum { HEADER = 8, MAX_FRAME = 64 << 20 };
 
-static bool write_all(int fd, const char *p, size_t n)
+/* Writes the header and the payload, resuming after short writes, without
+ * allocating (a child out of memory can still report). */
+static bool write_all(int fd, struct iovec *iov, int n)
 {
 	while (n > 0) {
-		ssize_t k = write(fd, p, n);
+		ssize_t k = writev(fd, iov, n);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
 			return false;
-		p += k;
-		n -= (size_t)k;
+		size_t done = (size_t)k;
+		while (n > 0 && done >= iov->iov_len) {
+			done -= iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + done;
+			iov->iov_len -= done;
+		}
 	}
 	return true;
 }
@@ -45,12 +56,8 @@ bool cb_wire_send(int fd, enum cb_msg_type type, const void *payload, size_t len
 	if (len > MAX_FRAME)
 		return false;
 	uint32_t head[2] = {(uint32_t)len, (uint32_t)type};
-	struct cb_strbuf sb = {0};
-	cb_sb_append(&sb, head, sizeof head);
-	cb_sb_append(&sb, payload, len);
-	bool ok = !sb.failed && write_all(fd, sb.data, sb.len);
-	cb_sb_free(&sb);
-	return ok;
+	struct iovec iov[2] = {{head, sizeof head}, {(void *)payload, len}};
+	return write_all(fd, iov, 2);
 }
 
 bool cb_wire_send_start(int fd, int width, const char *name)

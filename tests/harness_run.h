@@ -17,7 +17,7 @@
 
 struct outcome {
 	int rc;
-	char out[16384], err[4096];
+	char out[1 << 18], err[1 << 14];
 };
 
 static void slurp(FILE *f, char *buf, size_t len)

@@ -710,6 +710,29 @@ static void test_crash_isolation(void **state)
 	expect_contains(o.err, "first line\nabort: giving up\n");
 }
 
+/* A record larger than a pipe holds (64 KiB) arrives whole. */
+static void bench_chatty(cbench_b *b)
+{
+	for (int i = 0; i < 2000; i++)
+		cbench_log(b, "line %04d %s", i, "................................................................");
+	cbench_error(b, "and then it failed");
+}
+
+static void test_big_record(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkChatty", bench_chatty, 0);
+	cbench_register("BenchmarkAfter", bench_clean, 0);
+	struct outcome o;
+	run(&o, "-benchtime", "1x", "-cpu", "1", NULL);
+	assert_int_equal(o.rc, 1);
+	expect_contains(o.out, "--- FAIL: BenchmarkChatty\n    test_harness_runner.c:");
+	expect_contains(o.out, ": line 1999 ....");
+	expect_contains(o.out, ": and then it failed\nBenchmarkAfter ");
+	assert_null(strstr(o.out, "malformed"));
+	assert_true(strlen(o.out) > 150000);
+}
+
 /* A benchmark's parallel threads cannot all be created: the ones that were
  * must be released and joined, and the benchmark fails. RLIMIT_AS leaves
  * room for a few thread stacks only; it binds only the child. */
@@ -1007,6 +1030,7 @@ int main(void)
 		cmocka_unit_test_setup(test_many_sub_names, setup),
 		cmocka_unit_test_setup(test_exit_statuses, setup),
 		cmocka_unit_test_setup(test_crash_isolation, setup),
+		cmocka_unit_test_setup(test_big_record, setup),
 	};
 	int failed = cmocka_run_group_tests_name("in process", inproc_tests, inproc, NULL);
 	failed += cmocka_run_group_tests_name("isolated", isolated_tests, isolated, NULL);
