@@ -181,6 +181,7 @@ struct cb_reporter {
 	bool err_midline;    /* relayed stderr ended without a newline */
 	int done, total;     /* top-level benchmarks finished / selected */
 	char *current;       /* what runs now */
+	char *drawn;         /* the progress line last drawn */
 	int64_t since_ns;
 };
 void cb_report_header(struct cb_reporter *rp);
@@ -238,7 +239,7 @@ struct cb_run {
 	int nmetrics;
 	int64_t prev_n, prev_ns;
 	/* state */
-	bool failed, skipped, finished, has_sub, chatty_printed;
+	bool failed, skipped, finished, has_sub;
 	struct cb_strbuf output;
 	jmp_buf *jump;    /* where cbench_fatal and cbench_skip return to */
 	pthread_t owner;  /* the thread that runs the benchmark function */

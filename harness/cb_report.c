@@ -51,10 +51,15 @@ static void draw_progress(struct cb_reporter *rp)
 	size_t width = (size_t)terminal_width(rp->err) - 1;
 	if (sb.len > width)
 		sb.data[width] = 0;
+	if (rp->shown && rp->drawn && strcmp(rp->drawn, sb.data) == 0) {
+		cb_sb_free(&sb); /* the terminal shows it already */
+		return;
+	}
 	fprintf(rp->err, "\r\033[K%s", sb.data);
 	fflush(rp->err);
 	rp->shown = true;
-	cb_sb_free(&sb);
+	free(rp->drawn);
+	rp->drawn = sb.data; /* kept to compare with the next one */
 }
 
 void cb_report_header(struct cb_reporter *rp)
@@ -165,10 +170,10 @@ void cb_report_start(struct cb_reporter *rp, const char *name)
 	draw_progress(rp);
 }
 
+/* Counted only: the next start draws the line. */
 void cb_report_finished(struct cb_reporter *rp)
 {
 	rp->done++;
-	draw_progress(rp);
 }
 
 void cb_report_tick(struct cb_reporter *rp)
@@ -191,5 +196,6 @@ void cb_report_close(struct cb_reporter *rp)
 {
 	erase_progress(rp);
 	free(rp->current);
-	rp->current = NULL;
+	free(rp->drawn);
+	rp->current = rp->drawn = NULL;
 }
