@@ -62,47 +62,61 @@ bool cb_wire_send(int fd, enum cb_msg_type type, const void *payload, size_t len
 
 bool cb_wire_send_start(int fd, int width, const char *name)
 {
-	struct cb_strbuf sb = {0};
 	int32_t w = width;
-	cb_sb_append(&sb, &w, sizeof w);
-	cb_sb_puts(&sb, name);
-	bool ok = !sb.failed && cb_wire_send(fd, CB_MSG_START, sb.data, sb.len);
-	cb_sb_free(&sb);
-	return ok;
+	size_t len = strlen(name);
+	if (len > MAX_FRAME - sizeof w)
+		return false;
+	uint32_t head[2] = {(uint32_t)(sizeof w + len), CB_MSG_START};
+	struct iovec iov[] = {{head, sizeof head}, {&w, sizeof w}, {(void *)name, len}};
+	return write_all(fd, iov, 3);
 }
 
-static void put_string(struct cb_strbuf *sb, const char *s)
+/* The fixed part of a record: at most 24 + 40 + 32 x 72 bytes. */
+struct fixed {
+	unsigned char data[24 + 40 + CB_MAX_METRICS * (1 + CB_UNIT_MAX + 8)];
+	size_t len;
+};
+
+static void put(struct fixed *f, const void *p, size_t n)
 {
-	uint32_t n = (uint32_t)strlen(s ? s : "") + 1;
-	cb_sb_append(sb, &n, sizeof n);
-	cb_sb_append(sb, s ? s : "", n);
+	memcpy(f->data + f->len, p, n);
+	f->len += n;
 }
 
+/* No allocation: the fixed part is built on the stack and the strings go
+ * out from where they are, so a child out of memory can still report. */
 bool cb_wire_send_record(int fd, const struct cb_record *rec)
 {
 	const struct cb_result *r = &rec->res;
-	struct cb_strbuf sb = {0};
+	struct fixed f = {.len = 0};
 	unsigned char flags[4] = {(unsigned char)rec->kind, rec->failed, r->mem_valid,
 				  (unsigned char)r->nmetrics};
 	int32_t width = rec->width;
-	cb_sb_append(&sb, flags, sizeof flags);
-	cb_sb_append(&sb, &width, sizeof width);
-	cb_sb_append(&sb, &r->n, sizeof r->n);
-	cb_sb_append(&sb, &r->ns, sizeof r->ns);
-	cb_sb_append(&sb, &r->bytes, sizeof r->bytes);
-	cb_sb_append(&sb, &r->allocs, sizeof r->allocs);
-	cb_sb_append(&sb, &r->alloc_bytes, sizeof r->alloc_bytes);
+	put(&f, flags, sizeof flags);
+	put(&f, &width, sizeof width);
+	put(&f, &r->n, sizeof r->n);
+	put(&f, &r->ns, sizeof r->ns);
+	put(&f, &r->bytes, sizeof r->bytes);
+	put(&f, &r->allocs, sizeof r->allocs);
+	put(&f, &r->alloc_bytes, sizeof r->alloc_bytes);
 	for (int i = 0; i < r->nmetrics; i++) {
 		unsigned char n = (unsigned char)strlen(r->metrics[i].unit);
-		cb_sb_append(&sb, &n, 1);
-		cb_sb_append(&sb, r->metrics[i].unit, n);
-		cb_sb_append(&sb, &r->metrics[i].value, sizeof r->metrics[i].value);
+		put(&f, &n, 1);
+		put(&f, r->metrics[i].unit, n);
+		put(&f, &r->metrics[i].value, sizeof r->metrics[i].value);
 	}
-	put_string(&sb, r->name);
-	put_string(&sb, rec->output);
-	bool ok = !sb.failed && cb_wire_send(fd, CB_MSG_RECORD, sb.data, sb.len);
-	cb_sb_free(&sb);
-	return ok;
+	const char *name = r->name ? r->name : "", *output = rec->output ? rec->output : "";
+	uint32_t name_len = (uint32_t)strlen(name) + 1, output_len = (uint32_t)strlen(output) + 1;
+	size_t total = f.len + 2 * sizeof(uint32_t) + name_len + output_len;
+	if (total > MAX_FRAME)
+		return false;
+	uint32_t head[2] = {(uint32_t)total, CB_MSG_RECORD};
+	struct iovec iov[] = {
+		{head, sizeof head}, {f.data, f.len},
+		{&name_len, sizeof name_len}, {(void *)name, name_len},
+		{&output_len, sizeof output_len}, {(void *)output, output_len},
+	};
+	return write_all(fd, iov, (int)(sizeof iov / sizeof iov[0]));
 }
 
 /* A cursor over a payload; every take checks the bytes are there. */

@@ -710,6 +710,48 @@ static void test_crash_isolation(void **state)
 	expect_contains(o.err, "first line\nabort: giving up\n");
 }
 
+/* Out of memory in the runner: the first measured run takes every byte
+ * the address-space limit leaves (and keeps it), so the runner cannot set
+ * up the next repetitions. Each must fail with a message; none may vanish
+ * with exit status 0. The limit binds only the child. */
+static int starve_calls;
+
+static void bench_starve(cbench_b *b)
+{
+	spend(b);
+	if (++starve_calls != 2)
+		return;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_AS, &rl) != 0)
+		cbench_fatal(b, "getrlimit failed");
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long pages = 0;
+	if (!f || fscanf(f, "%lu", &pages) != 1)
+		cbench_fatal(b, "cannot read /proc/self/statm");
+	fclose(f);
+	rl.rlim_cur = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE);
+	if (setrlimit(RLIMIT_AS, &rl) != 0)
+		cbench_fatal(b, "setrlimit failed");
+	for (size_t size = 1 << 20; size >= 8; size /= 2) /* every free chunk too */
+		for (void **p; (p = v_malloc(size)) != NULL;)
+			cbench_keep(p);
+}
+
+static void test_out_of_memory(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkStarve", bench_starve, 0);
+	cbench_register("BenchmarkNext", bench_clean, 0);
+	struct outcome o;
+	run(&o, "-benchtime", "10x", "-count", "3", "-cpu", "1", "-retained=false", NULL);
+	assert_int_equal(o.rc, 1);
+	expect_contains(o.out, "BenchmarkStarve \t      10\t      1000 ns/op\t");
+	expect_contains(o.out, "--- FAIL: BenchmarkStarve\n    cbench: out of memory in the harness\n"
+			       "--- FAIL: BenchmarkStarve\n    cbench: out of memory in the harness\n"
+			       "BenchmarkNext ");
+	expect_contains(o.out, "\nFAIL\n");
+}
+
 /* A record larger than a pipe holds (64 KiB) arrives whole. */
 static void bench_chatty(cbench_b *b)
 {
@@ -1031,6 +1073,7 @@ int main(void)
 		cmocka_unit_test_setup(test_exit_statuses, setup),
 		cmocka_unit_test_setup(test_crash_isolation, setup),
 		cmocka_unit_test_setup(test_big_record, setup),
+		cmocka_unit_test_setup(test_out_of_memory, setup),
 	};
 	int failed = cmocka_run_group_tests_name("in process", inproc_tests, inproc, NULL);
 	failed += cmocka_run_group_tests_name("isolated", isolated_tests, isolated, NULL);
