@@ -43,7 +43,7 @@ struct child {
 	struct cb_wire_in in;
 	char *running;       /* the last START: where a crash happened */
 	bool running_reported; /* a record for it arrived */
-	bool done, lossy, corrupt, timed_out;
+	bool done, lossy, corrupt, timed_out, status_unknown;
 	int status;          /* from waitpid */
 	char tail[TAIL_BYTES]; /* the last bytes of its stderr */
 	size_t tail_len;
@@ -173,9 +173,17 @@ static void drain(struct cb_suite *s, struct child *c, int i)
 		c->corrupt = true;
 }
 
+/* A program that ignores SIGCHLD has its children reaped by the kernel:
+ * then there is no status to read (ECHILD), only the end. */
 static bool reaped(struct child *c)
 {
-	return waitpid(c->pid, &c->status, WNOHANG) == c->pid;
+	pid_t got = waitpid(c->pid, &c->status, WNOHANG);
+	if (got < 0 && errno == ECHILD) {
+		c->status = 0;
+		c->status_unknown = true;
+		return true;
+	}
+	return got == c->pid;
 }
 
 static int wait_ms(const struct child *c, int64_t deadline)
@@ -250,6 +258,9 @@ static void describe_end(struct cb_strbuf *sb, const struct child *c, const stru
 		cb_sb_puts(sb, "\n");
 	} else if (WEXITSTATUS(c->status) != 0) {
 		cb_sb_printf(sb, "    exit status %d\n", WEXITSTATUS(c->status));
+	} else if (!c->done && c->status_unknown) {
+		cb_sb_puts(sb, "    the benchmark's process ended before finishing (exit status unknown: "
+			       "SIGCHLD is ignored)\n");
 	} else if (!c->done) {
 		cb_sb_puts(sb, "    exit status 0: the benchmark ended its process before finishing\n");
 	}
