@@ -894,17 +894,28 @@ static void test_json_matches_text(void **state)
 
 /* ---- names ---- */
 
+static char long_name[1001];
+
 static void bench_many_same(cbench_b *b)
 {
 	for (int i = 0; i < 150; i++)
 		cbench_run(b, "x", sub_body, (void *)(uintptr_t)1);
+	cbench_run(b, long_name, sub_body, (void *)(uintptr_t)1);
 }
 
 static void test_many_sub_names(void **state)
 {
 	(void)state;
+	memset(long_name, 'n', 999);
+	long_name[999] = 'Z';
 	cbench_register("BenchmarkMany", bench_many_same, 0);
 	struct outcome o;
+	run(&o, "-benchtime", "1x", "-cpu", "2", NULL);
+	assert_int_equal(o.rc, 0);
+	/* a 1000-byte name is printed whole, then its -P suffix */
+	char want[1100];
+	snprintf(want, sizeof want, "\nBenchmarkMany/%s-2 ", long_name);
+	expect_contains(o.out, want);
 	run(&o, "-benchtime", "1x", "-cpu", "1", NULL);
 	assert_int_equal(o.rc, 0);
 	expect_contains(o.out, "\nBenchmarkMany/x ");
