@@ -31,6 +31,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,8 +53,11 @@ struct child {
 /* ---- the child ---- */
 
 CBENCH_NORETURN_ static void child_main(struct cb_suite *s, const struct cb_entry *e,
-					int res_fd, int err_fd, uint64_t salt)
+					int res_fd, int err_fd, uint64_t salt, pid_t parent)
 {
+	/* A parent killed (a cancelled CI job) takes a hanging child with it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+		_exit(127);
 	if (dup2(err_fd, STDERR_FILENO) < 0)
 		_exit(127);
 	close(err_fd);
@@ -346,11 +350,11 @@ void cb_isolate_entry(struct cb_suite *s, const struct cb_entry *e)
 	fflush(stdout);
 	fflush(stderr);
 	uint64_t salt = ++children;
-	pid_t pid = fork();
+	pid_t parent = getpid(), pid = fork();
 	if (pid == 0) {
 		close(res[0]);
 		close(err[0]);
-		child_main(s, e, res[1], err[1], salt);
+		child_main(s, e, res[1], err[1], salt, parent);
 	}
 	close(res[1]);
 	close(err[1]);
