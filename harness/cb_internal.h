@@ -297,8 +297,8 @@ bool cb_wire_decode_record(const unsigned char *p, size_t len, struct cb_record 
 /* Receiving: bytes accumulate in a buffer; cb_wire_next hands out whole
  * messages (payload borrowed until the next call). */
 struct cb_wire_in {
-	unsigned char *data;
-	size_t len, cap, used;
+	struct cb_strbuf buf; /* bytes received, the first `used` handed out */
+	size_t used;
 	bool failed; /* out of memory, or a frame too large */
 };
 bool cb_wire_feed(struct cb_wire_in *in, const void *data, size_t len);

@@ -20,7 +20,6 @@
 #include "cb_internal.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -189,38 +188,28 @@ bool cb_wire_decode_record(const unsigned char *p, size_t len, struct cb_record 
 
 bool cb_wire_feed(struct cb_wire_in *in, const void *data, size_t len)
 {
+	struct cb_strbuf *b = &in->buf;
 	if (in->failed)
 		return false;
 	if (in->used > 0) { /* drop what was handed out */
-		memmove(in->data, in->data + in->used, in->len - in->used);
-		in->len -= in->used;
+		memmove(b->data, b->data + in->used, b->len - in->used);
+		b->len -= in->used;
 		in->used = 0;
 	}
-	if (in->len + len > in->cap) {
-		size_t cap = in->cap ? in->cap : 4096;
-		while (cap < in->len + len)
-			cap *= 2;
-		unsigned char *p = realloc(in->data, cap);
-		if (!p) {
-			in->failed = true;
-			return false;
-		}
-		in->data = p;
-		in->cap = cap;
-	}
-	memcpy(in->data + in->len, data, len);
-	in->len += len;
-	return true;
+	cb_sb_append(b, data, len);
+	in->failed = b->failed;
+	return !in->failed;
 }
 
 bool cb_wire_next(struct cb_wire_in *in, enum cb_msg_type *type, const unsigned char **payload,
 		  size_t *len)
 {
-	size_t avail = in->len - in->used;
+	const unsigned char *data = (const unsigned char *)in->buf.data;
+	size_t avail = in->buf.len - in->used;
 	if (in->failed || avail < HEADER)
 		return false;
 	uint32_t head[2];
-	memcpy(head, in->data + in->used, sizeof head);
+	memcpy(head, data + in->used, sizeof head);
 	if (head[0] > MAX_FRAME) {
 		in->failed = true;
 		return false;
@@ -228,7 +217,7 @@ bool cb_wire_next(struct cb_wire_in *in, enum cb_msg_type *type, const unsigned 
 	if (avail - HEADER < head[0])
 		return false;
 	*type = (enum cb_msg_type)head[1];
-	*payload = in->data + in->used + HEADER;
+	*payload = data + in->used + HEADER;
 	*len = head[0];
 	in->used += HEADER + head[0];
 	return true;
@@ -236,6 +225,6 @@ bool cb_wire_next(struct cb_wire_in *in, enum cb_msg_type *type, const unsigned 
 
 void cb_wire_free(struct cb_wire_in *in)
 {
-	free(in->data);
+	cb_sb_free(&in->buf);
 	*in = (struct cb_wire_in){0};
 }
