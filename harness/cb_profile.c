@@ -439,3 +439,42 @@ void cb_retain_reset(void)
 	cb_ptrmap_clear(&retained);
 	pthread_mutex_unlock(&lock);
 }
+
+/* ---- crash isolation: a child's profile joins its parent's. The child
+ * is the same program forked, so its return addresses mean the same in
+ * the parent and its sites can be interned there as they are. */
+
+void cb_profile_fork_child(uint64_t salt)
+{
+	/* The parent forks between benchmarks, from the runner's thread: no
+	 * hook holds the lock, and what is inherited is the parent's to write. */
+	cb_profile_reset();
+	uint64_t z = base_seed ^ (salt * 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	base_seed = z ^ (z >> 27);
+	atomic_store(&threads_seeded, 0);
+	atomic_fetch_add(&generation, 1);
+}
+
+bool cb_profile_merge_site(const struct cb_site *in)
+{
+	if (in->depth < 0 || in->depth > CB_STACK_DEPTH)
+		return false;
+	pthread_mutex_lock(&lock);
+	long site = intern(in->pc, in->depth);
+	if (site >= 0) {
+		sites[site].allocs += in->allocs;
+		sites[site].alloc_bytes += in->alloc_bytes;
+		sites[site].frees += in->frees;
+		sites[site].free_bytes += in->free_bytes;
+	} else {
+		atomic_store(&lossy, true);
+	}
+	pthread_mutex_unlock(&lock);
+	return site >= 0;
+}
+
+void cb_profile_mark_lossy(void)
+{
+	atomic_store(&lossy, true);
+}

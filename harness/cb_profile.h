@@ -110,4 +110,16 @@ size_t cb_sym_mappings(struct cb_symbolizer *s, struct cb_mapping *out, size_t m
  * or -1 with "path: reason" in err. Call with counting off. */
 int cb_pprof_write(const char *path, char *err, size_t errlen);
 
+/* ---- crash isolation (cb_isolate.c): a child's samples reach the parent ---- */
+/* In a child just forked: forgets the sites and pointers inherited from
+ * the parent (the parent writes those) and draws this child's samples from
+ * its own stream (salt: which child). Profiling stays on. */
+void cb_profile_fork_child(uint64_t salt);
+/* In the parent: adds a site a child sent (its counts add up with the
+ * parent's site of the same stack). False when out of memory; the profile
+ * is then marked lossy. */
+bool cb_profile_merge_site(const struct cb_site *s);
+/* A child lost samples: so did the profile. */
+void cb_profile_mark_lossy(void);
+
 #endif
