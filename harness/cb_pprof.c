@@ -23,6 +23,7 @@
  *   period_type (11) space/bytes, period (12) = the sampling rate,
  *   default_sample_type (14) alloc_space, time_nanos (9), comment (13). */
 #include "cb_profile.h"
+#include "cb_profwin.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -213,8 +214,10 @@ static int by_pc(const void *a, const void *b)
 static bool collect_pcs(struct builder *bd)
 {
 	size_t total = 0;
-	for (size_t i = 0; i < cb_profile_nsites(); i++)
-		total += (size_t)cb_profile_site(i)->depth;
+	const char *bench;
+	int64_t rep;
+	for (size_t i = 0; i < cb_profwin_nsamples(); i++)
+		total += (size_t)cb_profwin_sample(i, &bench, &rep)->depth;
 	uintptr_t *pcs = malloc((total ? total : 1) * sizeof *pcs);
 	bd->locs = calloc(total ? total : 1, sizeof *bd->locs);
 	if (!pcs || !bd->locs) {
@@ -222,8 +225,8 @@ static bool collect_pcs(struct builder *bd)
 		return false;
 	}
 	size_t n = 0;
-	for (size_t i = 0; i < cb_profile_nsites(); i++) {
-		const struct cb_site *s = cb_profile_site(i);
+	for (size_t i = 0; i < cb_profwin_nsamples(); i++) {
+		const struct cb_site *s = cb_profwin_sample(i, &bench, &rep);
 		memcpy(pcs + n, s->pc, (size_t)s->depth * sizeof *pcs);
 		n += (size_t)s->depth;
 	}
@@ -306,11 +309,26 @@ static int64_t round_value(double v)
 	return (int64_t)(v + 0.5);
 }
 
+/* A string label (Sample.label, field 3: key 1, str 2), what pprof's
+ * -tagfocus and -tagshow select on. */
+static void encode_label(struct builder *bd, struct pb *sample, const char *key, const char *value,
+			 struct pb *tmp)
+{
+	pb_uint(tmp, 1, (uint64_t)strtab_index(&bd->strings, key));
+	pb_uint(tmp, 2, (uint64_t)strtab_index(&bd->strings, value));
+	pb_message(sample, 3, tmp);
+}
+
 static void encode_samples(struct builder *bd, struct pb *out, struct pb *sub)
 {
 	int64_t rate = cb_profile_rate();
-	for (size_t i = 0; i < cb_profile_nsites(); i++) {
-		const struct cb_site *s = cb_profile_site(i);
+	struct pb label = {0};
+	for (size_t i = 0; i < cb_profwin_nsamples(); i++) {
+		const char *bench;
+		int64_t rep;
+		const struct cb_site *s = cb_profwin_sample(i, &bench, &rep);
+		char repetition[24];
+		snprintf(repetition, sizeof repetition, "%lld", (long long)rep);
 		uint64_t ids[CB_STACK_DEPTH];
 		for (int k = 0; k < s->depth; k++)
 			ids[k] = location_id(bd, s->pc[k]);
@@ -321,8 +339,13 @@ static void encode_samples(struct builder *bd, struct pb *out, struct pb *sub)
 				      (uint64_t)round_value(ic), (uint64_t)round_value(ib)};
 		pb_packed(sub, 1, ids, (size_t)s->depth);
 		pb_packed(sub, 2, values, 4);
+		encode_label(bd, sub, "benchmark", bench, &label);
+		encode_label(bd, sub, "repetition", repetition, &label);
 		pb_message(out, 2, sub);
 	}
+	if (label.failed)
+		out->failed = true;
+	free(label.data);
 }
 
 static void encode_value_type(struct builder *bd, struct pb *out, int field, const char *type,

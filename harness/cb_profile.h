@@ -79,6 +79,9 @@ void cb_retain_begin(void);
 bool cb_retain_end(uint64_t *bytes);
 /* cbench_reset_timer: what was allocated before it is not the loop's. */
 void cb_retain_reset(void);
+/* Drops the samples taken so far (counts, live pointers), keeping the
+ * sites' stacks: a run that is not measured leaves nothing (cb_profwin.c). */
+void cb_profile_forget_samples(void);
 
 /* ---- symbols (cb_symbol.c) ---- */
 struct cb_symbolizer;

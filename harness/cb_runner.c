@@ -4,6 +4,7 @@
  * in cb_report.c; the caller (cb_main.c) decides the exit status from the
  * suite's counters. */
 #include "cb_internal.h"
+#include "cb_profwin.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -97,6 +98,8 @@ static void process(struct cb_run *first)
 			}
 			set_current(name);
 			cb_calibrate(r);
+			if (!r->failed && !r->skipped)
+				cb_profwin_keep(name); /* the profile holds measured runs only */
 			cb_measure_retained(r);
 			if (r->skipped) {
 				cb_print_block(r, "SKIP", name);
