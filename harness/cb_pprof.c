@@ -215,9 +215,9 @@ static bool collect_pcs(struct builder *bd)
 {
 	size_t total = 0;
 	const char *bench;
-	int64_t rep;
+	int64_t rep, iters;
 	for (size_t i = 0; i < cb_profwin_nsamples(); i++)
-		total += (size_t)cb_profwin_sample(i, &bench, &rep)->depth;
+		total += (size_t)cb_profwin_sample(i, &bench, &rep, &iters)->depth;
 	uintptr_t *pcs = malloc((total ? total : 1) * sizeof *pcs);
 	bd->locs = calloc(total ? total : 1, sizeof *bd->locs);
 	if (!pcs || !bd->locs) {
@@ -226,7 +226,7 @@ static bool collect_pcs(struct builder *bd)
 	}
 	size_t n = 0;
 	for (size_t i = 0; i < cb_profwin_nsamples(); i++) {
-		const struct cb_site *s = cb_profwin_sample(i, &bench, &rep);
+		const struct cb_site *s = cb_profwin_sample(i, &bench, &rep, &iters);
 		memcpy(pcs + n, s->pc, (size_t)s->depth * sizeof *pcs);
 		n += (size_t)s->depth;
 	}
@@ -309,7 +309,7 @@ static int64_t round_value(double v)
 	return (int64_t)(v + 0.5);
 }
 
-/* A string label (Sample.label, field 3: key 1, str 2), what pprof's
+/* A label (Sample.label, field 3: key 1, str 2 or num 3), what pprof's
  * -tagfocus and -tagshow select on. */
 static void encode_label(struct builder *bd, struct pb *sample, const char *key, const char *value,
 			 struct pb *tmp)
@@ -319,14 +319,22 @@ static void encode_label(struct builder *bd, struct pb *sample, const char *key,
 	pb_message(sample, 3, tmp);
 }
 
+static void encode_num_label(struct builder *bd, struct pb *sample, const char *key, int64_t num,
+			     struct pb *tmp)
+{
+	pb_uint(tmp, 1, (uint64_t)strtab_index(&bd->strings, key));
+	pb_uint(tmp, 3, (uint64_t)num);
+	pb_message(sample, 3, tmp);
+}
+
 static void encode_samples(struct builder *bd, struct pb *out, struct pb *sub)
 {
 	int64_t rate = cb_profile_rate();
 	struct pb label = {0};
 	for (size_t i = 0; i < cb_profwin_nsamples(); i++) {
 		const char *bench;
-		int64_t rep;
-		const struct cb_site *s = cb_profwin_sample(i, &bench, &rep);
+		int64_t rep, iters;
+		const struct cb_site *s = cb_profwin_sample(i, &bench, &rep, &iters);
 		char repetition[24];
 		snprintf(repetition, sizeof repetition, "%lld", (long long)rep);
 		uint64_t ids[CB_STACK_DEPTH];
@@ -341,6 +349,7 @@ static void encode_samples(struct builder *bd, struct pb *out, struct pb *sub)
 		pb_packed(sub, 2, values, 4);
 		encode_label(bd, sub, "benchmark", bench, &label);
 		encode_label(bd, sub, "repetition", repetition, &label);
+		encode_num_label(bd, sub, "iterations", iters, &label); /* per op = value / this */
 		pb_message(out, 2, sub);
 	}
 	if (label.failed)

@@ -461,3 +461,10 @@ void cb_profile_forget_samples(void)
 		atomic_store_explicit(&live_filter[i], 0, memory_order_relaxed);
 	pthread_mutex_unlock(&lock);
 }
+
+/* Puts back the observer this module needs (or none) after another module
+ * (cb_firstalloc.c) borrowed the hooks' single observer slot for a re-run. */
+void cb_profile_reattach(void)
+{
+	attach_or_detach();
+}

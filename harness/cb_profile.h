@@ -82,6 +82,8 @@ void cb_retain_reset(void);
 /* Drops the samples taken so far (counts, live pointers), keeping the
  * sites' stacks: a run that is not measured leaves nothing (cb_profwin.c). */
 void cb_profile_forget_samples(void);
+/* Restores the profiler's observer after another module borrowed it. */
+void cb_profile_reattach(void);
 
 /* ---- symbols (cb_symbol.c) ---- */
 struct cb_symbolizer;

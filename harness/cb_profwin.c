@@ -24,6 +24,7 @@ struct kept {
 struct label {
 	char *bench;
 	int64_t repetition;
+	int64_t n; /* the run's iterations */
 };
 
 static struct kept *kept;
@@ -57,14 +58,14 @@ static int64_t next_repetition(const char *bench)
 	return 1;
 }
 
-static bool add_label(const char *bench)
+static bool add_label(const char *bench, int64_t n)
 {
 	if (!grow((void **)&labels, &caplabels, nlabels + 1, sizeof *labels))
 		return false;
 	char *copy = strdup(bench);
 	if (!copy)
 		return false;
-	labels[nlabels] = (struct label){copy, next_repetition(bench)};
+	labels[nlabels] = (struct label){copy, next_repetition(bench), n};
 	nlabels++;
 	return true;
 }
@@ -86,12 +87,12 @@ static void keep_sites(void)
 	}
 }
 
-void cb_profwin_keep(const char *bench)
+void cb_profwin_keep(const char *bench, int64_t n)
 {
 	if (cb_profile_nsites() == 0)
 		return;
 	cb_hooks_suppress_begin();
-	if (add_label(bench))
+	if (add_label(bench, n))
 		keep_sites();
 	else
 		lossy = true;
@@ -103,12 +104,14 @@ size_t cb_profwin_nsamples(void)
 	return nkept;
 }
 
-const struct cb_site *cb_profwin_sample(size_t i, const char **bench, int64_t *repetition)
+const struct cb_site *cb_profwin_sample(size_t i, const char **bench, int64_t *repetition,
+				       int64_t *n)
 {
 	if (i >= nkept)
 		return NULL;
 	*bench = labels[kept[i].label].bench;
 	*repetition = labels[kept[i].label].repetition;
+	*n = labels[kept[i].label].n;
 	return &kept[i].site;
 }
 

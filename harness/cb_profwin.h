@@ -15,14 +15,14 @@
 
 struct cb_site;
 
-/* Keeps the samples of the run that just ended as measured run number
- * (1, 2, ...) `bench` has had so far (bench is the printed name, with -P
- * suffix). Call with the timer stopped. Nothing happens when no profile is
+/* Keeps the samples of the run that just ended, of n iterations, as
+ * repetition 1, 2, ... of `bench` (the printed name, with -P suffix). Call with the timer stopped. Nothing happens when no profile is
  * being recorded. Out of memory drops samples and sets cb_profwin_lossy. */
-void cb_profwin_keep(const char *bench);
+void cb_profwin_keep(const char *bench, int64_t n);
 size_t cb_profwin_nsamples(void);
-/* Sample i and its labels (outputs, borrowed); NULL when i is past the end. */
-const struct cb_site *cb_profwin_sample(size_t i, const char **bench, int64_t *repetition);
+/* Sample i, its labels and its run's iterations (outputs, borrowed); NULL when i is past the end. */
+const struct cb_site *cb_profwin_sample(size_t i, const char **bench, int64_t *repetition,
+				       int64_t *n);
 bool cb_profwin_lossy(void);
 /* Forgets everything kept (cb_profile_reset calls it). */
 void cb_profwin_reset(void);

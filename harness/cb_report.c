@@ -3,6 +3,7 @@
  * "--- FAIL:", "--- SKIP:" and "--- BENCH:" blocks. It also applies the
  * zero-allocation contract, since that turns a result into a failure. */
 #include "cb_internal.h"
+#include "cb_firstalloc.h"
 
 #include <string.h>
 
@@ -80,6 +81,7 @@ void cb_report(struct cb_run *r, const char *name)
 		cb_format_exact(bytes, sizeof bytes, r->net_bytes, r->bh.n);
 		cb_run_note(r, "zero-allocation contract broken: %s allocs/op (%s B/op), want 0",
 			    allocs, bytes);
+		cb_firstalloc_explain(r); /* which call allocated */
 		r->failed = true;
 	}
 	const char *status = r->failed ? "fail" : "ok";

@@ -99,7 +99,7 @@ static void process(struct cb_run *first)
 			set_current(name);
 			cb_calibrate(r);
 			if (!r->failed && !r->skipped)
-				cb_profwin_keep(name); /* the profile holds measured runs only */
+				cb_profwin_keep(name, r->bh.n); /* the profile: measured runs only */
 			cb_measure_retained(r);
 			if (r->skipped) {
 				cb_print_block(r, "SKIP", name);
