@@ -13,7 +13,7 @@ WARNINGS := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 CJSON_CFLAGS := $(shell pkg-config --cflags libcjson 2>/dev/null || echo -I/usr/include/cjson)
 GSL_LIBS     := $(shell pkg-config --libs gsl 2>/dev/null || echo -lgsl -lgslcblas -lm)
 ALL_CFLAGS    = -std=c11 -D_GNU_SOURCE -MMD -MP $(WARNINGS) $(CJSON_CFLAGS) \
-                -Iharness -Istats -Ibstat -Igate $(CFLAGS)
+                -Iharness -Istats -Ibstat -Igate -Iprof $(CFLAGS)
 
 # Filled in by the module fragments below.
 UNIT_TESTS  :=
@@ -27,6 +27,7 @@ include stats/module.mk
 include bstat/module.mk
 include gate/module.mk
 include benches/module.mk
+include prof/module.mk
 
 # Whole-project end-to-end tests.
 E2E_TESTS  += tests/e2e/readme_tour.sh tests/e2e/gate_pr.sh

@@ -1,0 +1,164 @@
+/* diff.c: per-benchmark totals and the per-site diff of two profiles.
+ * Sites are keyed by (function, file, line) as strings, so two builds of
+ * the same code (different addresses, string tables, ids) line up. Per op
+ * divides by the iterations of the benchmark's measured runs, summed over
+ * its distinct repetitions (every sample of a run carries the same count). */
+#include "prof_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *str_or(const pf_profile *p, long i, const char *none)
+{
+	return i >= 0 ? p->strings[i] : none;
+}
+
+static bool wanted(const struct pf_sample *s, const char *bench)
+{
+	return bench == NULL || strcmp(s->bench, bench) == 0;
+}
+
+/* Sum of iterations over the distinct repetitions of bench. */
+static int64_t iterations(const pf_profile *p, const char *bench, int *runs)
+{
+	int64_t total = 0;
+	*runs = 0;
+	for (size_t i = 0; i < p->nsamples; i++) {
+		const struct pf_sample *s = &p->samples[i];
+		if (!wanted(s, bench))
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = wanted(&p->samples[j], bench) &&
+			       strcmp(p->samples[j].bench, s->bench) == 0 &&
+			       strcmp(p->samples[j].repetition, s->repetition) == 0;
+		if (!seen) {
+			total += s->iterations;
+			(*runs)++;
+		}
+	}
+	return total;
+}
+
+static int64_t value(const struct pf_sample *s, int index)
+{
+	return index >= 0 ? s->v[index] : 0;
+}
+
+pf_totals pf_benchmark_totals(const pf_profile *p, const char *bench)
+{
+	pf_totals t = {0};
+	for (size_t i = 0; i < p->nsamples; i++) {
+		const struct pf_sample *s = &p->samples[i];
+		if (!wanted(s, bench))
+			continue;
+		t.alloc_objects += value(s, p->alloc_objects);
+		t.alloc_space += value(s, p->alloc_space);
+		t.inuse_objects += value(s, p->inuse_objects);
+		t.inuse_space += value(s, p->inuse_space);
+	}
+	t.iterations = iterations(p, bench, &t.runs);
+	return t;
+}
+
+static bool same_site(const pf_change *c, const char *fn, const char *file, int64_t line)
+{
+	return strcmp(c->function, fn) == 0 && line == c->line &&
+	       (c->file == file || (c->file && file && strcmp(c->file, file) == 0));
+}
+
+/* Adds one profile's samples of bench into the change list (side 0 base,
+ * 1 head), totals for now; divided per op later. */
+static int accumulate(pf_diff *d, size_t *cap, const pf_profile *p, const char *bench, int side)
+{
+	for (size_t i = 0; i < p->nsamples; i++) {
+		const struct pf_sample *s = &p->samples[i];
+		if (strcmp(s->bench, bench) != 0)
+			continue;
+		const char *fn = str_or(p, s->site_fn, "?");
+		const char *file = str_or(p, s->site_file, NULL);
+		size_t k = 0;
+		while (k < d->n && !same_site(&d->changes[k], fn, file, s->site_line))
+			k++;
+		if (k == d->n) {
+			if (d->n == *cap && pf_grow_((void **)&d->changes, cap, sizeof *d->changes))
+				return -1;
+			d->changes[d->n++] = (pf_change){.function = fn, .file = file, .line = s->site_line};
+		}
+		double objs = (double)value(s, p->alloc_objects), bytes = (double)value(s, p->alloc_space);
+		if (side == 0) {
+			d->changes[k].base_allocs += objs;
+			d->changes[k].base_bytes += bytes;
+		} else {
+			d->changes[k].head_allocs += objs;
+			d->changes[k].head_bytes += bytes;
+		}
+	}
+	return 0;
+}
+
+static int by_size(const void *a, const void *b)
+{
+	const pf_change *x = a, *y = b;
+	double dx = fabs(x->head_bytes - x->base_bytes), dy = fabs(y->head_bytes - y->base_bytes);
+	if (dx != dy)
+		return dx < dy ? 1 : -1;
+	dx = fabs(x->head_allocs - x->base_allocs);
+	dy = fabs(y->head_allocs - y->base_allocs);
+	if (dx != dy)
+		return dx < dy ? 1 : -1;
+	return strcmp(x->function, y->function);
+}
+
+/* The gate's smallest changes that count: 0.01 allocs/op, 1 B/op. */
+static bool changed(const pf_change *c)
+{
+	return fabs(c->head_allocs - c->base_allocs) >= 0.01 - 1e-12 ||
+	       fabs(c->head_bytes - c->base_bytes) >= 1 - 1e-9;
+}
+
+int pf_diff_benchmark(const pf_profile *base, const pf_profile *head, const char *bench,
+		      pf_diff *out, char *err, size_t errlen)
+{
+	*out = (pf_diff){0};
+	int runs_base, runs_head;
+	out->base_iterations = iterations(base, bench, &runs_base);
+	out->head_iterations = iterations(head, bench, &runs_head);
+	if (runs_base == 0 && runs_head == 0) {
+		snprintf(err, errlen, "%s: in neither profile", bench);
+		return -1;
+	}
+	size_t cap = 0;
+	if (accumulate(out, &cap, base, bench, 0) || accumulate(out, &cap, head, bench, 1)) {
+		pf_diff_free(out);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* A side without the benchmark has nothing to divide. */
+	out->per_op = (out->base_iterations > 0 || runs_base == 0) &&
+		      (out->head_iterations > 0 || runs_head == 0);
+	size_t kept = 0;
+	for (size_t i = 0; i < out->n; i++) {
+		pf_change c = out->changes[i];
+		if (out->per_op && out->base_iterations > 0) {
+			c.base_allocs /= (double)out->base_iterations;
+			c.base_bytes /= (double)out->base_iterations;
+		}
+		if (out->per_op && out->head_iterations > 0) {
+			c.head_allocs /= (double)out->head_iterations;
+			c.head_bytes /= (double)out->head_iterations;
+		}
+		if (changed(&c))
+			out->changes[kept++] = c;
+	}
+	out->n = kept;
+	qsort(out->changes, out->n, sizeof *out->changes, by_size);
+	return 0;
+}
+
+void pf_diff_free(pf_diff *d)
+{
+	free(d->changes);
+	*d = (pf_diff){0};
+}
