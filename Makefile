@@ -77,11 +77,12 @@ $(ACTIONLINT):
 
 # Not through `all`: deps.sh wants the test tools too, and a CI runner that
 # only installs cbench (ci/action.yml) has just the build's packages.
-install: $(BUILD)/libcbench.a $(BUILD)/bstat
+install: $(BUILD)/libcbench.a $(BUILD)/bstat $(BUILD)/cbprof
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
 	install -m 644 harness/cbench.h $(DESTDIR)$(PREFIX)/include/cbench.h
 	install -m 644 $(BUILD)/libcbench.a $(DESTDIR)$(PREFIX)/lib/libcbench.a
 	install -m 755 $(BUILD)/bstat $(DESTDIR)$(PREFIX)/bin/bstat
+	install -m 755 $(BUILD)/cbprof $(DESTDIR)$(PREFIX)/bin/cbprof
 	sed 's|@PREFIX@|$(PREFIX)|' harness/cbench.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/cbench.pc
 
 clean:

@@ -111,6 +111,29 @@ static int by_size(const void *a, const void *b)
 	return strcmp(x->function, y->function);
 }
 
+/* An edit above a site moves its line: a site only in base and one only in
+ * head, in the same function and file with the same figures per op, are the
+ * same site (kept with head's line), not a change. */
+static void pair_moved(pf_diff *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		pf_change *b = &d->changes[i];
+		if (b->head_allocs != 0 || b->head_bytes != 0 || b->base_allocs == 0)
+			continue;
+		for (size_t j = 0; j < d->n; j++) {
+			pf_change *h = &d->changes[j];
+			if (h->base_allocs != 0 || h->base_bytes != 0 || strcmp(h->function, b->function) != 0 ||
+			    !(h->file == b->file || (h->file && b->file && strcmp(h->file, b->file) == 0)) ||
+			    fabs(h->head_allocs - b->base_allocs) > 1e-9 || fabs(h->head_bytes - b->base_bytes) > 1e-9)
+				continue;
+			h->base_allocs = b->base_allocs;
+			h->base_bytes = b->base_bytes;
+			b->base_allocs = b->base_bytes = 0; /* now unchanged: dropped below */
+			break;
+		}
+	}
+}
+
 /* The gate's smallest changes that count: 0.01 allocs/op, 1 B/op. */
 static bool changed(const pf_change *c)
 {
@@ -149,8 +172,12 @@ int pf_diff_benchmark(const pf_profile *base, const pf_profile *head, const char
 			c.head_allocs /= (double)out->head_iterations;
 			c.head_bytes /= (double)out->head_iterations;
 		}
-		if (changed(&c))
-			out->changes[kept++] = c;
+		out->changes[i] = c;
+	}
+	pair_moved(out);
+	for (size_t i = 0; i < out->n; i++) {
+		if (changed(&out->changes[i]))
+			out->changes[kept++] = out->changes[i];
 	}
 	out->n = kept;
 	qsort(out->changes, out->n, sizeof *out->changes, by_size);

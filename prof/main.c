@@ -1,5 +1,6 @@
 /* main.c: the cbprof command line.
- *   cbprof diff [-format text|markdown] [-bench NAME] [-rows N] BASE HEAD
+ *   cbprof diff [-format text|markdown] [-bench NAME] [-rows N] [-trim PREFIX]...
+ *               BASE HEAD
  *   cbprof totals [-bench NAME] PROFILE
  * diff prints, for each benchmark (or just NAME, as labelled: BenchmarkX-2),
  * the allocation sites whose allocs/op or B/op changed; totals prints what
@@ -10,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { MAX_TRIM = 8 };
+
 struct args {
-	const char *cmd, *bench, *files[2];
+	const char *cmd, *bench, *files[2], *trim[MAX_TRIM];
+	int ntrim;
 	int nfiles, markdown;
 	long rows;
 };
@@ -20,7 +24,7 @@ static int usage(FILE *err, const char *why)
 {
 	if (why)
 		fprintf(err, "cbprof: %s\n", why);
-	fprintf(err, "usage: cbprof diff [-format text|markdown] [-bench NAME] [-rows N] BASE HEAD\n"
+	fprintf(err, "usage: cbprof diff [-format text|markdown] [-bench NAME] [-rows N] [-trim PREFIX]... BASE HEAD\n"
 		     "       cbprof totals [-bench NAME] PROFILE\n");
 	return 2;
 }
@@ -43,6 +47,10 @@ static int parse(int argc, char **argv, struct args *a, FILE *err)
 			if (strcmp(f, "markdown") != 0 && strcmp(f, "text") != 0)
 				return usage(err, "-format must be text or markdown");
 			a->markdown = strcmp(f, "markdown") == 0;
+		} else if (strcmp(arg, "-trim") == 0 && has) {
+			if (a->ntrim == MAX_TRIM)
+				return usage(err, "too many -trim prefixes");
+			a->trim[a->ntrim++] = argv[++i];
 		} else if (strcmp(arg, "-rows") == 0 && has) {
 			char *end;
 			a->rows = strtol(argv[++i], &end, 10);
@@ -130,6 +138,8 @@ int pf_main(int argc, char **argv, FILE *out, FILE *err)
 			pf_free(p[0]);
 			return 2;
 		}
+		for (int k = 0; k < a.ntrim; k++)
+			pf_trim_paths(p[i], a.trim[k]);
 	}
 	int rc = a.nfiles == 1 ? totals(&a, p[0], out) : diff(&a, p[0], p[1], out, err);
 	pf_free(p[0]);

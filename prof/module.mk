@@ -29,3 +29,6 @@ $(BUILD)/tests/test_harness_memory: $(BUILD)/tests/test_harness_memory.o $(BUILD
   $(BUILD)/libcbench.a
 	$(CC) $(CFLAGS) -o $@ $^ -lcmocka $(CBENCH_LIBS)
 UNIT_TESTS += $(BUILD)/tests/test_harness_memory
+
+E2E_TESTS += tests/e2e/memory.sh
+LINT_FILES += tests/e2e/memory.sh

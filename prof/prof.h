@@ -29,6 +29,9 @@ pf_profile *pf_read(const char *path, char *err, size_t errlen);
 pf_profile *pf_parse(const unsigned char *data, size_t len, const char *name, char *err,
 		     size_t errlen);
 void pf_free(pf_profile *p);
+/* Removes prefix from the front of every source file name in p that has
+ * it (repeat for several); before diffing two checkouts' profiles. */
+void pf_trim_paths(pf_profile *p, const char *prefix);
 int64_t pf_period(const pf_profile *p); /* the sampling rate; 1: every allocation */
 
 /* Totals of one benchmark (label "benchmark"; NULL: every sample) over its
@@ -72,8 +75,8 @@ const char *const *pf_benchmarks(const pf_profile *p, size_t *n);
 void pf_render(FILE *out, const char *bench, const pf_diff *d, int markdown, size_t max_rows);
 
 /* The command line: `cbprof diff [-format text|markdown] [-bench NAME]
- * [-rows N] base.pb.gz head.pb.gz`. Exit status 0, 2 on bad usage or
- * unreadable input. */
+ * [-rows N] [-trim PREFIX]... BASE HEAD` and `cbprof totals [-bench NAME]
+ * PROFILE`. Exit status 0, 2 on bad usage or unreadable input. */
 int pf_main(int argc, char **argv, FILE *out, FILE *err);
 
 #endif

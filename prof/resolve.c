@@ -145,3 +145,16 @@ const char *const *pf_benchmarks(const pf_profile *p, size_t *n)
 	*n = p->nbenches;
 	return p->benches;
 }
+
+/* Two checkouts of one repository (bench-compare builds base and head in
+ * their own worktrees) name the same source file by different absolute
+ * paths; without their prefixes the sites line up. */
+void pf_trim_paths(pf_profile *p, const char *prefix)
+{
+	size_t len = strlen(prefix);
+	for (size_t i = 0; i < p->nfuncs; i++) {
+		char *file = p->strings[p->funcs[i].file];
+		if (p->funcs[i].file > 0 && len > 0 && strncmp(file, prefix, len) == 0)
+			memmove(file, file + len, strlen(file + len) + 1);
+	}
+}
