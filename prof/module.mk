@@ -32,3 +32,16 @@ UNIT_TESTS += $(BUILD)/tests/test_harness_memory
 
 E2E_TESTS += tests/e2e/memory.sh
 LINT_FILES += tests/e2e/memory.sh
+
+# libFuzzer target over the profile reader (clang); tests/e2e/prof_fuzz.sh
+# runs it briefly over the seed corpus tests/fuzz/corpus/prof.
+PROF_FUZZ := $(BUILD)/fuzz/fuzz_prof_read
+PROF_SRCS := $(PROF_OBJS:$(BUILD)/%.o=%.c)
+.PHONY: fuzz-prof
+fuzz-prof: $(PROF_FUZZ)
+$(PROF_FUZZ): tests/fuzz/fuzz_prof_read.c $(PROF_SRCS) prof/prof.h prof/prof_internal.h
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -Iprof -o $@ tests/fuzz/fuzz_prof_read.c $(PROF_SRCS) -lz -lm
+E2E_TESTS += tests/e2e/prof_fuzz.sh
+LINT_FILES += tests/e2e/prof_fuzz.sh
