@@ -180,7 +180,8 @@ int pf_diff_benchmark(const pf_profile *base, const pf_profile *head, const char
 			out->changes[kept++] = out->changes[i];
 	}
 	out->n = kept;
-	qsort(out->changes, out->n, sizeof *out->changes, by_size);
+	if (out->n)
+		qsort(out->changes, out->n, sizeof *out->changes, by_size);
 	return 0;
 }
 

@@ -276,7 +276,7 @@ static unsigned char *gunzip(const unsigned char *data, size_t len, size_t *outl
 {
 	if (len < 2 || data[0] != 0x1f || data[1] != 0x8b) {
 		unsigned char *copy = malloc(len ? len : 1);
-		if (copy)
+		if (copy && len)
 			memcpy(copy, data, len);
 		*outlen = len;
 		return copy;

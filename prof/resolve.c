@@ -21,12 +21,16 @@ static int by_function_id(const void *a, const void *b)
 
 static const struct pf_location *location(const pf_profile *p, uint64_t id)
 {
+	if (p->nlocs == 0)
+		return NULL;
 	struct pf_location key = {.id = id};
 	return bsearch(&key, p->locs, p->nlocs, sizeof key, by_location_id);
 }
 
 static const struct pf_function *function(const pf_profile *p, uint64_t id)
 {
+	if (p->nfuncs == 0)
+		return NULL;
 	struct pf_function key = {.id = id};
 	return bsearch(&key, p->funcs, p->nfuncs, sizeof key, by_function_id);
 }
@@ -122,8 +126,10 @@ int pf_resolve_(pf_profile *p, const char *name, char *err, size_t errlen)
 	}
 	if (p->period == 0)
 		p->period = 1;
-	qsort(p->locs, p->nlocs, sizeof *p->locs, by_location_id);
-	qsort(p->funcs, p->nfuncs, sizeof *p->funcs, by_function_id);
+	if (p->nlocs) /* qsort and bsearch want a non-NULL array */
+		qsort(p->locs, p->nlocs, sizeof *p->locs, by_location_id);
+	if (p->nfuncs)
+		qsort(p->funcs, p->nfuncs, sizeof *p->funcs, by_function_id);
 	for (size_t i = 0; i < p->nsamples; i++) {
 		resolve_labels(p, &p->samples[i]);
 		resolve_site(p, &p->samples[i]);
