@@ -19,25 +19,34 @@ static bool wanted(const struct pf_sample *s, const char *bench)
 	return bench == NULL || strcmp(s->bench, bench) == 0;
 }
 
-/* Sum of iterations over the distinct repetitions of bench. */
+/* Sum of iterations over the distinct runs (benchmark, repetition) of
+ * bench; runs are few (-count x -cpu), so the seen list stays short. */
 static int64_t iterations(const pf_profile *p, const char *bench, int *runs)
 {
+	struct run {
+		const char *bench, *repetition;
+	} *seen = NULL;
+	size_t nseen = 0, cap = 0;
 	int64_t total = 0;
-	*runs = 0;
 	for (size_t i = 0; i < p->nsamples; i++) {
 		const struct pf_sample *s = &p->samples[i];
 		if (!wanted(s, bench))
 			continue;
-		bool seen = false;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = wanted(&p->samples[j], bench) &&
-			       strcmp(p->samples[j].bench, s->bench) == 0 &&
-			       strcmp(p->samples[j].repetition, s->repetition) == 0;
-		if (!seen) {
-			total += s->iterations;
-			(*runs)++;
+		size_t k = 0;
+		while (k < nseen && (strcmp(seen[k].bench, s->bench) != 0 ||
+				     strcmp(seen[k].repetition, s->repetition) != 0))
+			k++;
+		if (k < nseen)
+			continue;
+		if (nseen == cap && pf_grow_((void **)&seen, &cap, sizeof *seen)) {
+			total = 0; /* out of memory: no per-op figures */
+			break;
 		}
+		seen[nseen++] = (struct run){s->bench, s->repetition};
+		total += s->iterations;
 	}
+	free(seen);
+	*runs = (int)nseen;
 	return total;
 }
 

@@ -81,8 +81,12 @@ static int next_field(struct rd *r, struct rd *sub, uint64_t *value, int *wire)
 	}
 	default: fail(r, "bad wire type"); break;
 	}
-	if (r->failed || key >> 3 == 0)
-		return r->failed ? 0 : (fail(r, "field number 0"), 0);
+	if (r->failed)
+		return 0;
+	if (key >> 3 == 0 || key >> 3 > 0x1fffffff) { /* protobuf's range */
+		fail(r, "bad field number");
+		return 0;
+	}
 	return (int)(key >> 3);
 }
 
@@ -324,6 +328,11 @@ pf_profile *pf_parse(const unsigned char *data, size_t len, const char *name, ch
 	unsigned char *raw = gunzip(data, len, &n);
 	if (!raw) {
 		snprintf(err, errlen, "%s: %s", name, n == (size_t)-1 ? "corrupt gzip data" : "out of memory");
+		return NULL;
+	}
+	if (n == 0) {
+		free(raw);
+		snprintf(err, errlen, "%s: empty profile", name);
 		return NULL;
 	}
 	pf_profile *p = calloc(1, sizeof *p);

@@ -186,17 +186,19 @@ static void test_bad_input(void **state)
 	static const unsigned char bad_wire[] = {0x0f};
 	static const unsigned char bad_gzip[] = {0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02};
 	static const unsigned char fixed_cut[] = {0x09, 0x01, 0x02};
+	static const unsigned char field_zero[] = {0x00, 0x00};
 	/* string table "", "x" and a sample_type naming string 7 */
 	static const unsigned char bad_index[] = {0x32, 0x00, 0x32, 0x01, 'x', 0x0a, 0x02, 0x08, 0x07};
 	/* strings "" and "alloc_objects" only: not a heap profile */
 	static const unsigned char no_types[] = {0x32, 0x00, 0x0a, 0x02, 0x08, 0x01, 0x32, 0x0d, 'a', 'l', 'l',
 						 'o', 'c', '_', 'o', 'b', 'j', 'e', 'c', 't', 's'};
-	expect_error("", 0, "bad string table");
+	expect_error("", 0, "empty profile");
 	expect_error(past_end, sizeof past_end, "length past the end at byte");
 	expect_error(long_varint, sizeof long_varint, "varint longer than 10 bytes");
 	expect_error(bad_wire, sizeof bad_wire, "bad wire type");
 	expect_error(bad_gzip, sizeof bad_gzip, "corrupt gzip data");
 	expect_error(fixed_cut, sizeof fixed_cut, "truncated fixed-width field");
+	expect_error(field_zero, sizeof field_zero, "bad field number");
 	expect_error(bad_index, sizeof bad_index, "bad string table");
 	expect_error(no_types, sizeof no_types, "not a heap profile");
 }
