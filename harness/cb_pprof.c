@@ -11,8 +11,10 @@
  * The profile, as Go's runtime/pprof writes a heap profile:
  *   sample_type (1)   alloc_objects/count, alloc_space/bytes,
  *                     inuse_objects/count, inuse_space/bytes
- *   sample (2)        per site: location ids leaf first, the four values
- *                     already scaled up from the sampled counts
+ *   sample (2)        per site and measured run (cb_profwin.c): location
+ *                     ids leaf first, the four values already scaled up
+ *                     from the sampled counts, labels (3) benchmark and
+ *                     repetition (strings) and iterations (number)
  *   mapping (3)       executable mappings of the process, main binary first
  *   location (4)      one per distinct return address, its address minus
  *                     one (inside the call instruction) and its lines: the
