@@ -13,7 +13,7 @@ WARNINGS := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 CJSON_CFLAGS := $(shell pkg-config --cflags libcjson 2>/dev/null || echo -I/usr/include/cjson)
 GSL_LIBS     := $(shell pkg-config --libs gsl 2>/dev/null || echo -lgsl -lgslcblas -lm)
 ALL_CFLAGS    = -std=c11 -D_GNU_SOURCE -MMD -MP $(WARNINGS) $(CJSON_CFLAGS) \
-                -Iharness -Istats -Ibstat -Igate $(CFLAGS)
+                -Iharness -Istats -Ibstat -Igate -Iprof $(CFLAGS)
 
 # Filled in by the module fragments below.
 UNIT_TESTS  :=
@@ -27,6 +27,7 @@ include stats/module.mk
 include bstat/module.mk
 include gate/module.mk
 include benches/module.mk
+include prof/module.mk
 
 # Whole-project end-to-end tests.
 E2E_TESTS  += tests/e2e/readme_tour.sh tests/e2e/gate_pr.sh tests/e2e/ci_compare.sh tests/e2e/ci_crash.sh \
@@ -77,11 +78,12 @@ $(ACTIONLINT):
 
 # Not through `all`: deps.sh wants the test tools too, and a CI runner that
 # only installs cbench (ci/action.yml) has just the build's packages.
-install: $(BUILD)/libcbench.a $(BUILD)/bstat
+install: $(BUILD)/libcbench.a $(BUILD)/bstat $(BUILD)/cbprof
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
 	install -m 644 harness/cbench.h $(DESTDIR)$(PREFIX)/include/cbench.h
 	install -m 644 $(BUILD)/libcbench.a $(DESTDIR)$(PREFIX)/lib/libcbench.a
 	install -m 755 $(BUILD)/bstat $(DESTDIR)$(PREFIX)/bin/bstat
+	install -m 755 $(BUILD)/cbprof $(DESTDIR)$(PREFIX)/bin/cbprof
 	sed 's|@PREFIX@|$(PREFIX)|' harness/cbench.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/cbench.pc
 
 clean:

@@ -413,7 +413,7 @@ static void warn_unused_rules(const bs_options *o, const gate_config *cfg,
 		size_t t = 0;
 		while (t < ts->n && strcmp(ts->tables[t].unit, r->unit) != 0)
 			t++;
-		if (t == ts->n && !r->off)
+		if (t == ts->n && !r->off && strcmp(r->unit, "retained-B/op") != 0)
 			fprintf(err, "bstat: warning: no input has the metric %s named by a gate rule\n", r->unit);
 	}
 }

@@ -12,9 +12,10 @@
  * them (cb_report.c), so output order and figures are the same either way.
  * Hooks count per process: the child counts its own allocations, and its
  * records carry the counts. With -memprofile the child starts from an
- * empty profile and sends its sites when it finishes; the parent adds them
- * to its own. The child's stderr goes through a pipe: the parent passes it
- * on to its stderr as it arrives and keeps the last lines for a FAIL block.
+ * empty profile and, when it finishes, sends the samples of its measured
+ * runs with their labels; the parent keeps them as its own. The child's
+ * stderr goes through a pipe: the parent passes it on to its stderr as it
+ * arrives and keeps the last lines for a FAIL block.
  *
  * -timeout applies to each child: one that hangs is killed (SIGKILL) and
  * the suite goes on. What the parent waits on: the two pipes and a pidfd
@@ -23,6 +24,7 @@
  * progress line. */
 #include "cb_internal.h"
 #include "cb_profile.h"
+#include "cb_profwin.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -52,6 +54,25 @@ struct child {
 
 /* ---- the child ---- */
 
+/* One sample the child kept for the profile (cb_profwin.c) and its labels:
+ * struct cb_site, i64 repetition, i64 iterations, the benchmark's name. */
+static void send_sample(int fd, size_t i)
+{
+	const char *bench;
+	int64_t rep, n;
+	const struct cb_site *site = cb_profwin_sample(i, &bench, &rep, &n);
+	size_t len = sizeof *site + 2 * sizeof(int64_t) + strlen(bench);
+	unsigned char *msg = malloc(len);
+	if (!msg)
+		return; /* the parent's profile misses it; DONE says lossy */
+	memcpy(msg, site, sizeof *site);
+	memcpy(msg + sizeof *site, &rep, sizeof rep);
+	memcpy(msg + sizeof *site + sizeof rep, &n, sizeof n);
+	memcpy(msg + sizeof *site + 2 * sizeof rep, bench, strlen(bench));
+	cb_wire_send(fd, CB_MSG_SITE, msg, len);
+	free(msg);
+}
+
 CBENCH_NORETURN_ static void child_main(struct cb_suite *s, const struct cb_entry *e,
 					int res_fd, int err_fd, uint64_t salt, pid_t parent)
 {
@@ -65,8 +86,8 @@ CBENCH_NORETURN_ static void child_main(struct cb_suite *s, const struct cb_entr
 	if (s->cfg->memprofile)
 		cb_profile_fork_child(salt);
 	cb_run_entry(s, e);
-	for (size_t i = 0; s->cfg->memprofile && i < cb_profile_nsites(); i++)
-		cb_wire_send(res_fd, CB_MSG_SITE, cb_profile_site(i), sizeof(struct cb_site));
+	for (size_t i = 0; s->cfg->memprofile && i < cb_profwin_nsamples(); i++)
+		send_sample(res_fd, i);
 	struct {
 		int32_t width;
 		int32_t lossy;
@@ -111,10 +132,21 @@ static void on_message(struct cb_suite *s, struct child *c, enum cb_msg_type typ
 			c->running_reported = true;
 		cb_report_record(&s->rep, &rec);
 		break;
-	case CB_MSG_SITE:
-		if (len != sizeof(struct cb_site) || !cb_profile_merge_site((const void *)p))
-			cb_profile_mark_lossy();
+	case CB_MSG_SITE: {
+		struct cb_site site;
+		int64_t rep, n;
+		size_t head = sizeof site + 2 * sizeof rep;
+		if (len < head) {
+			cb_profwin_mark_lossy();
+			break;
+		}
+		memcpy(&site, p, sizeof site);
+		memcpy(&rep, p + sizeof site, sizeof rep);
+		memcpy(&n, p + sizeof site + sizeof rep, sizeof n);
+		if (!cb_profwin_import(&site, (const char *)p + head, len - head, rep, n))
+			cb_profwin_mark_lossy();
 		break;
+	}
 	case CB_MSG_DONE: {
 		int32_t done[2];
 		if (len != sizeof done) {

@@ -21,6 +21,7 @@
  * pointers per hash slot. */
 #include "cb_profile.h"
 #include "cb_hooks.h"
+#include "cb_profwin.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -374,11 +375,12 @@ const struct cb_site *cb_profile_site(size_t i)
 
 bool cb_profile_lossy(void)
 {
-	return atomic_load(&lossy);
+	return atomic_load(&lossy) || cb_profwin_lossy();
 }
 
 void cb_profile_reset(void)
 {
+	cb_profwin_reset();
 	pthread_mutex_lock(&lock);
 	if (sites)
 		munmap(sites, capsites * sizeof *sites);
@@ -456,25 +458,34 @@ void cb_profile_fork_child(uint64_t salt)
 	atomic_fetch_add(&generation, 1);
 }
 
-bool cb_profile_merge_site(const struct cb_site *in)
-{
-	if (in->depth < 0 || in->depth > CB_STACK_DEPTH)
-		return false;
-	pthread_mutex_lock(&lock);
-	long site = intern(in->pc, in->depth);
-	if (site >= 0) {
-		sites[site].allocs += in->allocs;
-		sites[site].alloc_bytes += in->alloc_bytes;
-		sites[site].frees += in->frees;
-		sites[site].free_bytes += in->free_bytes;
-	} else {
-		atomic_store(&lossy, true);
-	}
-	pthread_mutex_unlock(&lock);
-	return site >= 0;
-}
-
 void cb_profile_mark_lossy(void)
 {
 	atomic_store(&lossy, true);
+}
+
+/* The start of every run and cbench_reset_timer (cb_timer.c): what was
+ * sampled before belongs to no measured run, so that the profile can hold
+ * the measured runs only (cb_profwin.c keeps each of them when it ends).
+ * Sites keep their stacks, since the next run usually allocates at the
+ * same ones; their counts, the live-pointer map and its filter start over.
+ * Safe while other threads allocate: all of it is under the lock, and a
+ * filter that reads nonzero only sends a free to the (now empty) map. */
+void cb_profile_forget_samples(void)
+{
+	if (!atomic_load(&profiling))
+		return;
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < nsites; i++)
+		sites[i].allocs = sites[i].alloc_bytes = sites[i].frees = sites[i].free_bytes = 0;
+	cb_ptrmap_clear(&sampled_live);
+	for (size_t i = 0; i < FILTER_SLOTS; i++)
+		atomic_store_explicit(&live_filter[i], 0, memory_order_relaxed);
+	pthread_mutex_unlock(&lock);
+}
+
+/* Puts back the observer this module needs (or none) after another module
+ * (cb_firstalloc.c) borrowed the hooks' single observer slot for a re-run. */
+void cb_profile_reattach(void)
+{
+	attach_or_detach();
 }

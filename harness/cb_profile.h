@@ -79,6 +79,11 @@ void cb_retain_begin(void);
 bool cb_retain_end(uint64_t *bytes);
 /* cbench_reset_timer: what was allocated before it is not the loop's. */
 void cb_retain_reset(void);
+/* Drops the samples taken so far (counts, live pointers), keeping the
+ * sites' stacks: a run that is not measured leaves nothing (cb_profwin.c). */
+void cb_profile_forget_samples(void);
+/* Restores the profiler's observer after another module borrowed it. */
+void cb_profile_reattach(void);
 
 /* ---- symbols (cb_symbol.c) ---- */
 struct cb_symbolizer;
@@ -115,10 +120,6 @@ int cb_pprof_write(const char *path, char *err, size_t errlen);
  * the parent (the parent writes those) and draws this child's samples from
  * its own stream (salt: which child). Profiling stays on. */
 void cb_profile_fork_child(uint64_t salt);
-/* In the parent: adds a site a child sent (its counts add up with the
- * parent's site of the same stack). False when out of memory; the profile
- * is then marked lossy. */
-bool cb_profile_merge_site(const struct cb_site *s);
 /* A child lost samples: so did the profile. */
 void cb_profile_mark_lossy(void);
 

@@ -7,6 +7,8 @@
  * the reporter's counters. A failure of the harness itself (out of memory)
  * fails the benchmark with a message rather than dropping it. */
 #include "cb_internal.h"
+#include "cb_firstalloc.h"
+#include "cb_profwin.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -102,6 +104,7 @@ static void emit_result(struct cb_run *r, const char *name)
 		cb_format_exact(bytes, sizeof bytes, r->net_bytes, r->bh.n);
 		cb_run_note(r, "zero-allocation contract broken: %s allocs/op (%s B/op), want 0",
 			    allocs, bytes);
+		cb_firstalloc_explain(r); /* which call allocated */
 		r->failed = true;
 	}
 	struct cb_record rec = {
@@ -152,6 +155,8 @@ static void measure(struct cb_run *r, const char *name)
 {
 	cb_emit_start(r->suite, name);
 	cb_calibrate(r);
+	if (!r->failed && !r->skipped)
+		cb_profwin_keep(name, r->bh.n); /* the profile: measured runs only */
 	cb_measure_retained(r);
 	if (r->skipped)
 		emit_block(r, CB_REC_SKIP, name);

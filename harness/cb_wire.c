@@ -12,7 +12,8 @@
  *           i64 n, ns, bytes, u64 allocs, alloc_bytes,
  *           nmetrics x (u8 unit length, unit, f64 value),
  *           u32 length + name + NUL, u32 length + output + NUL
- *   SITE    one struct cb_site of the child's allocation profile
+ *   SITE    one sample of the child's measured runs (cb_profwin.c):
+ *           struct cb_site, i64 repetition, i64 iterations, the name
  *   DONE    i32 the name column's width: the child finished normally
  *
  * The receiver accumulates bytes and hands out only complete frames; a

@@ -13,6 +13,7 @@ HARNESS_OBJS := $(BUILD)/harness/cb_hooks.o $(BUILD)/harness/cb_registry.o \
                 $(BUILD)/harness/cb_retained.o $(BUILD)/harness/cb_ptrmap.o \
                 $(BUILD)/harness/cb_profile.o $(BUILD)/harness/cb_stack.o \
                 $(BUILD)/harness/cb_symbol.o $(BUILD)/harness/cb_pprof.o \
+                $(BUILD)/harness/cb_profwin.o $(BUILD)/harness/cb_firstalloc.o \
                 $(BUILD)/stats/gofloat.o
 OBJS += $(HARNESS_OBJS)
 # stats/gofloat.o: the shortest round-trip digits of a double, shared with

@@ -192,6 +192,63 @@ log_tail() {
   } >>"$scratch/sections.md"
 }
 
+# ---- where allocations changed (issue 12) --------------------------------
+# When the gate failed on B/op, allocs/op or retained-B/op, each failing
+# benchmark is run once more on both sides with every allocation profiled,
+# and cbprof (prof/, no Go needed) lists the allocation sites whose
+# allocs/op or B/op changed, base -> head, biggest first, into gate.txt and
+# gate.md. A report, not a verdict: it never changes the exit status.
+find_cbprof() {
+  if [ -n "${CBPROF:-}" ]; then echo "$CBPROF"
+  elif [ -x "$(dirname "$bstat")/cbprof" ]; then echo "$(dirname "$bstat")/cbprof"
+  elif command -v cbprof >/dev/null 2>&1; then command -v cbprof
+  fi
+}
+
+# "Key/small-2" -> "^BenchmarkKey$/^small$" (one anchored pattern per level).
+bench_regex() {
+  local name=${1%-[0-9]*} re="" part
+  local IFS=/
+  for part in $name; do
+    part=$(printf '%s' "$part" | sed 's/[][\\.*^$+?(){}|]/\\&/g')
+    re+="${re:+/}^${part}\$"
+  done
+  printf '^Benchmark%s' "${re#^}"
+}
+
+explain_allocations() {
+  local cbprof names name side re
+  local trim=(-trim "$scratch/base/" -trim "$scratch/head/") # one checkout each
+  cbprof=$(find_cbprof)
+  names=$(awk '$1 == "gate:" && ($3 == "B/op" || $3 == "allocs/op" || $3 == "retained-B/op") &&
+               /worse|rose from|appeared/ { print $2 }' "$out/gate.txt" | sort -u | head -n 10)
+  [ -n "$names" ] || return 0
+  if [ -z "$cbprof" ]; then
+    echo "bench-compare: no cbprof (build/cbprof, CBPROF or PATH): allocation sites not shown" >&2
+    return 0
+  fi
+  printf '\n**Where allocations changed** (one more run per side, -memprofilerate 1):\n' \
+    | tee -a "$scratch/findings.md" >>"$out/gate.md"
+  echo "bench-compare: where allocations changed (one more run per side, -memprofilerate 1):" >>"$out/gate.txt"
+  for name in $names; do
+    re=$(bench_regex "$name")
+    for side in base head; do
+      (cd "$scratch/$side" && "./$bin" -bench "$re" -count 1 ${benchtime:+-benchtime "$benchtime"} \
+        -memprofile "$scratch/$side.pb.gz" -memprofilerate 1) >/dev/null 2>&1 || true
+    done
+    if [ -s "$scratch/base.pb.gz" ] && [ -s "$scratch/head.pb.gz" ]; then
+      "$cbprof" diff "${trim[@]}" -bench "Benchmark$name" "$scratch/base.pb.gz" "$scratch/head.pb.gz" \
+        2>&1 | tee -a "$out/gate.txt" || true
+      "$cbprof" diff "${trim[@]}" -format markdown -bench "Benchmark$name" "$scratch/base.pb.gz" \
+        "$scratch/head.pb.gz" 2>&1 | tee -a "$scratch/findings.md" >>"$out/gate.md" || true
+    else
+      echo "bench-compare: Benchmark$name: no profile from the re-run" | tee -a "$out/gate.txt"
+    fi
+    rm -f "$scratch/base.pb.gz" "$scratch/head.pb.gz"
+  done
+}
+# ---- end of where allocations changed -------------------------------------
+
 revision_row() {
   local side=$1 sha=$2
   printf '| %s | `%s` | %s |\n' "$side" "$(git rev-parse --short "$sha")" \
@@ -436,6 +493,7 @@ if [ -s "$scratch/unmeasured" ]; then
     section "Listed but printed no result (no run failed, so -bench selected none of their sub-benchmarks): $names."
   fi
 fi
+if [ "$status" = 1 ]; then explain_allocations; fi # where allocations changed
 
 # The history record: the head's results under its commit and time.
 if [ "${failed[head]}" = 0 ] && grep -q '^Benchmark' "$out/head.txt"; then
