@@ -1,16 +1,23 @@
 # bstat build fragment: owned by the bstat module (objects, libraries, tests).
 # bstat links the statistics library from stats/module.mk and cJSON.
 
-BSTAT_LIB_OBJS := $(BUILD)/bstat.o/util.o $(BUILD)/bstat.o/benchfmt.o \
-                  $(BUILD)/bstat.o/benchunit.o $(BUILD)/bstat.o/query.o \
-                  $(BUILD)/bstat.o/projection.o $(BUILD)/bstat.o/extract.o \
-                  $(BUILD)/bstat.o/filter.o $(BUILD)/bstat.o/benchtab.o \
-                  $(BUILD)/bstat.o/texttab.o $(BUILD)/bstat.o/format.o \
-                  $(BUILD)/bstat.o/render_text.o $(BUILD)/bstat.o/render_csv.o \
-                  $(BUILD)/bstat.o/render_json.o $(BUILD)/bstat.o/render_markdown.o \
-                  $(BUILD)/bstat.o/gate_check.o $(BUILD)/bstat.o/render_gate.o \
-                  $(BUILD)/bstat.o/cli.o
-BSTAT_OBJS     := $(BSTAT_LIB_OBJS) $(BUILD)/bstat.o/main.o
+# One folder per stage, as golang.org/x/perf splits its packages: format
+# (reading), proc (filters, projections), tab (tables), render (outputs),
+# cli (flags, the command), util (arena, buffers, maps).
+BSTAT_O        := $(BUILD)/bstat.o
+BSTAT_UTIL     := $(BSTAT_O)/util/util.o
+BSTAT_FORMAT   := $(BSTAT_O)/format/benchfmt.o $(BSTAT_O)/format/benchunit.o
+BSTAT_PROC     := $(BSTAT_O)/proc/query.o $(BSTAT_O)/proc/projection.o \
+                  $(BSTAT_O)/proc/extract.o $(BSTAT_O)/proc/filter.o
+BSTAT_TAB      := $(BSTAT_O)/tab/benchtab.o $(BSTAT_O)/tab/texttab.o
+BSTAT_RENDER   := $(BSTAT_O)/render/cells.o $(BSTAT_O)/render/text.o \
+                  $(BSTAT_O)/render/csv.o $(BSTAT_O)/render/json.o \
+                  $(BSTAT_O)/render/markdown.o
+BSTAT_CLI      := $(BSTAT_O)/cli/gate_check.o $(BSTAT_O)/cli/gate_render.o \
+                  $(BSTAT_O)/cli/cli.o
+BSTAT_LIB_OBJS := $(BSTAT_UTIL) $(BSTAT_FORMAT) $(BSTAT_PROC) $(BSTAT_TAB) \
+                  $(BSTAT_RENDER) $(BSTAT_CLI)
+BSTAT_OBJS     := $(BSTAT_LIB_OBJS) $(BSTAT_O)/cli/main.o
 BSTAT_LINK     := $(BUILD)/libbstat.a $(BUILD)/libcbgate.a $(BUILD)/libcbstats.a $(GSL_LIBS) -lcjson -lm
 
 # Objects go under bstat.o/ because $(BUILD)/bstat is the program itself.
@@ -34,8 +41,8 @@ $(BUILD)/libbstat.a: $(BSTAT_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-$(BUILD)/bstat: $(BUILD)/bstat.o/main.o $(BUILD)/libbstat.a $(BUILD)/libcbgate.a $(BUILD)/libcbstats.a
-	$(CC) $(CFLAGS) -o $@ $(BUILD)/bstat.o/main.o $(BSTAT_LINK)
+$(BUILD)/bstat: $(BSTAT_O)/cli/main.o $(BUILD)/libbstat.a $(BUILD)/libcbgate.a $(BUILD)/libcbstats.a
+	$(CC) $(CFLAGS) -o $@ $(BSTAT_O)/cli/main.o $(BSTAT_LINK)
 
 $(BSTAT_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libbstat.a $(BUILD)/libcbgate.a $(BUILD)/libcbstats.a
 	$(CC) $(CFLAGS) -o $@ $< $(BSTAT_LINK) -lcmocka
@@ -47,7 +54,7 @@ BSTAT_FUZZ := $(BUILD)/fuzz/fuzz_bstat_parse
 BSTAT_SRCS := $(patsubst $(BUILD)/bstat.o/%.o,bstat/%.c,$(BSTAT_LIB_OBJS))
 .PHONY: fuzz-bstat bench-bstat
 fuzz-bstat: $(BSTAT_FUZZ)
-$(BSTAT_FUZZ): tests/fuzz/fuzz_bstat_parse.c $(BSTAT_SRCS) $(wildcard stats/*.c) $(wildcard gate/*.c) $(wildcard bstat/*.h)
+$(BSTAT_FUZZ): tests/fuzz/fuzz_bstat_parse.c $(BSTAT_SRCS) $(wildcard stats/*.c) $(wildcard gate/*.c) $(wildcard bstat/*/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=all -Istats -Ibstat -Igate $(CJSON_CFLAGS) -o $@ \

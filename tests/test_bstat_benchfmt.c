@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "benchfmt.h"
+#include "format/format.h"
 
 /* Reads text and describes every record on one line each:
  *   R <name> <iters> <value> <unit> ... [config k=v ...]   a result

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "benchunit.h"
+#include "format/format.h"
 
 static void test_tidy(void **state)
 {

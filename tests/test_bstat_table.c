@@ -1,4 +1,4 @@
-/* test_bstat_table.c — the table model the gate walks (table.h), built by
+/* test_bstat_table.c — the table model the gate walks (tab/tab.h), built by
  * bs_build_tables from small inputs whose numbers are known by hand. */
 #include <math.h>
 #include <setjmp.h>
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 static char dir[] = "/tmp/bstat-table-XXXXXX";
 static char old_path[128], new_path[128];

@@ -11,10 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "benchfmt.h"
-#include "benchproc.h"
-#include "benchtab.h"
-#include "render.h"
+#include "format/format.h"
+#include "proc/proc.h"
+#include "tab/tab.h"
+#include "render/render.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,17 +1,17 @@
 /*
- * render_markdown.c — -format markdown, for pull-request comments and
+ * markdown.c — -format markdown, for pull-request comments and
  * GitHub step summaries: per table, the changed configuration as a line
  * of `key: value`, then a pipe table with one column per input plus a
  * "vs base" column after each non-base input, the same cell texts as the
  * text table, and numbered footnotes below. '|' inside cells is escaped.
  */
-#include "render.h"
+#include "render/render.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "benchunit.h"
+#include "format/format.h"
 
 void bs_md_cell(bs_buf *out, const char *s)
 {

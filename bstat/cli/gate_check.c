@@ -10,11 +10,11 @@
  * gives a table whose only column is the head. Columns are therefore
  * matched by label across all tables, the baseline being the first label.
  */
-#include "gate_report.h"
+#include "cli/gate_report.h"
 
 #include <string.h>
 
-#include "render.h"
+#include "render/render.h"
 
 typedef struct walk {
 	bs_gate_report *r;

@@ -11,8 +11,8 @@
 #include <stdio.h>
 
 #include "gate.h"
-#include "table.h"
-#include "util.h"
+#include "tab/tab.h"
+#include "util/util.h"
 
 /* Every flag lands here; bs_parse_flags is the one place that fills it.
  * Every flag, the gate's included, has a field here and a

@@ -13,8 +13,8 @@
 #include <stddef.h>
 
 #include "gate.h"
-#include "table.h"
-#include "util.h"
+#include "tab/tab.h"
+#include "util/util.h"
 
 enum bs_gate_kind {
 	BS_GATE_RULE,       /* a rule fired (finding.verdict says which) */

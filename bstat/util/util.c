@@ -1,5 +1,5 @@
 /* util.c — arena, byte buffer, string map and UTF-8 helpers for bstat. */
-#include "util.h"
+#include "util/util.h"
 
 #include <math.h>
 #include <stdarg.h>

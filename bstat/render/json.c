@@ -1,11 +1,11 @@
 /*
- * render_json.c — -format json: the tables for machines. Every number is
+ * json.c — -format json: the tables for machines. Every number is
  * written as the shortest text that reads back as the exact double bstat
  * computed, so nothing is rounded for display; texts
  * that the text table shows (range, delta) are included beside them.
  * Non-finite numbers (an infinite CI bound) become null.
  */
-#include "render.h"
+#include "render/render.h"
 
 #include <cJSON.h>
 #include <math.h>

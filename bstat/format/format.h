@@ -1,18 +1,21 @@
 /*
- * benchfmt.h — reader for the Go benchmark data format (configuration lines,
- * result lines, Unit metadata lines). See benchfmt.c for the format itself.
+ * format.h — bstat's first stage, reading (x/perf's benchfmt and
+ * benchunit): the reader for the Go benchmark data format (configuration
+ * lines, result lines, Unit metadata lines; benchfmt.c describes the
+ * format), and benchmark units: tidying, classes and prefix scaling
+ * (benchunit.c).
  *
  * Ownership: a bs_reader borrows the FILE and the intern map given to it; the
  * records it returns (bs_result, messages) stay valid only until the next
  * call to bs_reader_next. Strings inside them (names, units, config values)
  * are interned in the caller's map and live as long as that map's arena.
  */
-#ifndef BSTAT_BENCHFMT_H
-#define BSTAT_BENCHFMT_H
+#ifndef BSTAT_FORMAT_H
+#define BSTAT_FORMAT_H
 
 #include <stdio.h>
 
-#include "util.h"
+#include "util/util.h"
 
 typedef struct bs_config {
 	const char *key;    /* interned */
@@ -119,5 +122,33 @@ size_t bs_name_base_len(const char *name, size_t len);
  */
 int bs_parse_float(const char *s, size_t n, double *out, const char **err);
 int bs_parse_int(const char *s, size_t n, long long *out, const char **err);
+
+/* ---- units (benchunit.c): as golang.org/x/perf/benchunit tidies, classes
+ * and prints them, scaled to 4 significant digits with a prefix ---- */
+
+enum bs_unit_class { BS_DECIMAL, BS_BINARY };
+
+/*
+ * Tidies unit: writes the tidied unit into out (NUL-terminated, at most
+ * size bytes; size >= strlen(unit) + 2 always suffices) and returns the
+ * factor that converts a value in unit to the tidied unit.
+ */
+double bs_unit_tidy(const char *unit, char *out, size_t size);
+
+/* BS_BINARY when a numerator token is B, MB or bytes. */
+enum bs_unit_class bs_unit_class_of(const char *unit);
+
+typedef struct bs_scaler {
+	int prec;           /* digits after the decimal point */
+	double factor;      /* value of one prefix unit */
+	const char *prefix; /* "", "k", "M", "µ", "Ki", ... */
+} bs_scaler;
+
+/* A scaler that fits every value of vals[0..n) to >= 4 significant digits. */
+bs_scaler bs_common_scale(const double *vals, size_t n, enum bs_unit_class cls);
+/* Writes val scaled by s, like "12.34µ"; returns the length (snprintf rule). */
+int bs_scaler_format(bs_scaler s, double val, char *buf, size_t size);
+/* bs_common_scale of the one value, then format. */
+int bs_scale(double val, enum bs_unit_class cls, char *buf, size_t size);
 
 #endif

@@ -8,14 +8,14 @@
  * "100.0") is treated as already there. Below the smallest prefix (n for
  * decimal units, none for binary), decimals grow up to 10.
  */
-#include "benchunit.h"
+#include "format/format.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "util/util.h"
 
 /* Unit tokens are separated by '*', '/', '-' and spaces; '/' starts the
  * denominator and '*' returns to the numerator. */

@@ -15,7 +15,7 @@
  * a geomean of ratios to the base (equal centers count as ratio 1, a zero
  * base makes it unknown).
  */
-#include "benchtab.h"
+#include "tab/tab.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,17 +1,16 @@
 /* cli.c — bstat's command line: flag parsing, input files, output format. */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "benchfmt.h"
-#include "benchproc.h"
-#include "benchtab.h"
-#include "benchunit.h"
-#include "gate_report.h"
-#include "render.h"
+#include "format/format.h"
+#include "proc/proc.h"
+#include "tab/tab.h"
+#include "cli/gate_report.h"
+#include "render/render.h"
 
 void bs_options_default(bs_options *o)
 {

@@ -1,5 +1,5 @@
 /*
- * render_csv.c — benchstat's -format csv: per table, one row per column
+ * csv.c — benchstat's -format csv: per table, one row per column
  * key field, a unit row ("sec/op,CI,sec/op,CI,vs base,P"), a row per
  * benchmark with unrounded centers (Go's %v) and the same CI / delta / test
  * texts as the text table, and a geomean row. The column-key header rows and
@@ -9,7 +9,7 @@
  * upstream's spreadsheet column letters (which are off by one: column 1
  * is "B"). Quoting follows Go's encoding/csv.
  */
-#include "render.h"
+#include "render/render.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -16,7 +16,7 @@
  * Only the first error is kept, with its byte offset. Regexps are POSIX
  * extended (Go uses RE2; common expressions behave the same).
  */
-#include "query.h"
+#include "proc/proc_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

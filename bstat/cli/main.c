@@ -1,7 +1,7 @@
 /* main.c — the bstat program; everything happens in bs_main (cli.c). */
 #include <stdio.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 int main(int argc, char **argv)
 {

@@ -1,5 +1,5 @@
 /*
- * benchproc.h — projections (how results are grouped into tables, rows and
+ * proc.h — bstat's second stage (x/perf's benchproc): projections (how results are grouped into tables, rows and
  * columns, and how those groups sort) and filters (which results and which
  * of their values are used), with benchstat's key language: .name,
  * .fullname, .file, .config, .unit, /key sub-benchmark keys, configuration
@@ -10,11 +10,10 @@
  * freed separately. bs_proc_free releases what is not in the arena.
  * Keys are small integers, valid for the projection that made them.
  */
-#ifndef BSTAT_BENCHPROC_H
-#define BSTAT_BENCHPROC_H
+#ifndef BSTAT_PROC_H
+#define BSTAT_PROC_H
 
-#include "benchfmt.h"
-#include "query.h"
+#include "format/format.h"
 
 enum bs_order { BS_ORDER_FIRST, BS_ORDER_FIXED, BS_ORDER_ALPHA, BS_ORDER_NUM };
 

@@ -11,7 +11,7 @@
  * alignment to the cell's width (left-aligned text is not padded, so lines
  * carry no trailing blanks).
  */
-#include "texttab.h"
+#include "tab/tab.h"
 
 #include <stdlib.h>
 #include <string.h>

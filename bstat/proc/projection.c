@@ -11,7 +11,7 @@
  * ranks are kept only for top-level fields, so .config members sort by
  * bytes.
  */
-#include "benchproc_internal.h"
+#include "proc/proc_internal.h"
 
 #include <math.h>
 #include <stdlib.h>

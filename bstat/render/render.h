@@ -7,8 +7,8 @@
 #ifndef BSTAT_RENDER_H
 #define BSTAT_RENDER_H
 
-#include "table.h"
-#include "util.h"
+#include "tab/tab.h"
+#include "util/util.h"
 
 void bs_render_text(const bs_tables *ts, bs_buf *out);
 void bs_render_csv(const bs_tables *ts, bs_buf *out, bs_buf *warnings);

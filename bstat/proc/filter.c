@@ -4,7 +4,7 @@
  * AND/OR/NOT combine the two kinds as upstream benchproc does, and a
  * result keeps only the values its mask selects.
  */
-#include "benchproc_internal.h"
+#include "proc/proc_internal.h"
 
 #include <string.h>
 

@@ -23,7 +23,7 @@
  * MB/s -> B/s); a value that tidying leaves equal (0 ns/op) keeps its unit,
  * as upstream benchfmt does. A trailing '\r' is dropped from every line.
  */
-#include "benchfmt.h"
+#include "format/format.h"
 
 #include <errno.h>
 #include <float.h>
@@ -32,8 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include "benchunit.h"
 
 void bs_unit_meta_init(bs_unit_meta *m, bs_arena *a)
 {

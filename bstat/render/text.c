@@ -1,5 +1,5 @@
 /*
- * render_text.c — benchstat's text tables. Per table: a block of header
+ * text.c — benchstat's text tables. Per table: a block of header
  * rows (one per column key level, each key spanning its columns, boxed by
  * " │ "), a unit row ("sec/op" over center, "±", notes; "vs base" over
  * delta, test, notes), one row per benchmark with every value of the row
@@ -7,14 +7,14 @@
  * benchmark, and numbered footnotes. Between tables, the configuration
  * keys that changed ("goos: linux").
  */
-#include "render.h"
+#include "render/render.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "benchunit.h"
-#include "texttab.h"
+#include "format/format.h"
+#include "tab/tab.h"
 
 enum { LABEL_COLS = 1, CENTER_COLS = 3, DELTA_COLS = 3 };
 

@@ -1,18 +1,18 @@
 /*
- * render_gate.c — what bstat -gate prints after the table: one line per
+ * gate_render.c — what bstat -gate prints after the table: one line per
  * violation (benchmark, metric, old -> new, delta, p, the rule that fired),
  * the missing, improved and new benchmarks, a note when the samples are too
  * few for the threshold rule, and a one-line verdict. Text for terminals and
  * CI logs, markdown for step summaries and pull-request comments.
  */
-#include "gate_report.h"
+#include "cli/gate_report.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "benchunit.h"
-#include "render.h"
+#include "format/format.h"
+#include "render/render.h"
 
 /* The item's figures as cell texts. */
 typedef struct item_text {

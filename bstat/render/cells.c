@@ -1,10 +1,10 @@
 /*
- * format.c — the small texts every output format shares: the CI range,
+ * cells.c — the small texts every output format shares: the CI range,
  * the test result, the delta and footnote superscripts, exactly as
  * benchmath and benchtab spell them (Go's %.0f, %0.3f and %+.2f round
  * like C's printf: correctly, ties to even on the exact binary value).
  */
-#include "render.h"
+#include "render/render.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * not split rows by size), /key sub-benchmark values, /gomaxprocs (also
  * the -N suffix) and configuration values; plus bs_proc's lifetime.
  */
-#include "benchproc_internal.h"
+#include "proc/proc_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
