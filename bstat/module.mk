@@ -6,19 +6,22 @@
 # cli (flags, the command), util (arena, buffers, maps).
 BSTAT_O        := $(BUILD)/bstat.o
 BSTAT_UTIL     := $(BSTAT_O)/util/util.o
-BSTAT_FORMAT   := $(BSTAT_O)/format/benchfmt.o $(BSTAT_O)/format/benchunit.o
+BSTAT_FORMAT   := $(BSTAT_O)/format/input.o $(BSTAT_O)/format/benchfmt.o \
+                  $(BSTAT_O)/format/benchunit.o
 BSTAT_PROC     := $(BSTAT_O)/proc/query.o $(BSTAT_O)/proc/projection.o \
                   $(BSTAT_O)/proc/extract.o $(BSTAT_O)/proc/filter.o
 BSTAT_TAB      := $(BSTAT_O)/tab/benchtab.o $(BSTAT_O)/tab/texttab.o
 BSTAT_RENDER   := $(BSTAT_O)/render/cells.o $(BSTAT_O)/render/text.o \
                   $(BSTAT_O)/render/csv.o $(BSTAT_O)/render/json.o \
                   $(BSTAT_O)/render/markdown.o
-BSTAT_CLI      := $(BSTAT_O)/cli/gate_check.o $(BSTAT_O)/cli/gate_render.o \
-                  $(BSTAT_O)/cli/cli.o
+BSTAT_CLI      := $(BSTAT_O)/cli/cli.o
+# libbstat.a: the stages; the gate (gate/module.mk) builds on them, and the
+# command (libbstatcli.a) on both.
 BSTAT_LIB_OBJS := $(BSTAT_UTIL) $(BSTAT_FORMAT) $(BSTAT_PROC) $(BSTAT_TAB) \
-                  $(BSTAT_RENDER) $(BSTAT_CLI)
-BSTAT_OBJS     := $(BSTAT_LIB_OBJS) $(BSTAT_O)/cli/main.o
-BSTAT_LINK     := $(BUILD)/libbstat.a $(BUILD)/libcbgate.a $(BUILD)/libcbstats.a $(GSL_LIBS) -lcjson -lm
+                  $(BSTAT_RENDER)
+BSTAT_OBJS     := $(BSTAT_LIB_OBJS) $(BSTAT_CLI) $(BSTAT_O)/cli/main.o
+BSTAT_LIBS     := $(BUILD)/libbstatcli.a $(BUILD)/libcbgate.a $(BUILD)/libbstat.a $(BUILD)/libcbstats.a
+BSTAT_LINK     := $(BSTAT_LIBS) $(GSL_LIBS) -lcjson -lm
 
 # Objects go under bstat.o/ because $(BUILD)/bstat is the program itself.
 $(BUILD)/bstat.o/%.o: bstat/%.c
@@ -39,19 +42,25 @@ LINT_FILES += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bs
 
 $(BUILD)/libbstat.a: $(BSTAT_LIB_OBJS)
 	@mkdir -p $(dir $@)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/bstat: $(BSTAT_O)/cli/main.o $(BUILD)/libbstat.a $(BUILD)/libcbgate.a $(BUILD)/libcbstats.a
+$(BUILD)/libbstatcli.a: $(BSTAT_CLI)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/bstat: $(BSTAT_O)/cli/main.o $(BSTAT_LIBS)
 	$(CC) $(CFLAGS) -o $@ $(BSTAT_O)/cli/main.o $(BSTAT_LINK)
 
-$(BSTAT_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libbstat.a $(BUILD)/libcbgate.a $(BUILD)/libcbstats.a
+$(BSTAT_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BSTAT_LIBS)
 	$(CC) $(CFLAGS) -o $@ $< $(BSTAT_LINK) -lcmocka
 
 # libFuzzer target over the input parser and the whole table pipeline.
 # Needs clang; `make fuzz-bstat` builds it, tests/e2e/bstat_fuzz.sh runs it
 # briefly over the seed corpus.
 BSTAT_FUZZ := $(BUILD)/fuzz/fuzz_bstat_parse
-BSTAT_SRCS := $(patsubst $(BUILD)/bstat.o/%.o,bstat/%.c,$(BSTAT_LIB_OBJS))
+BSTAT_SRCS := $(patsubst $(BUILD)/bstat.o/%.o,bstat/%.c,$(BSTAT_LIB_OBJS) $(BSTAT_CLI))
 .PHONY: fuzz-bstat bench-bstat
 fuzz-bstat: $(BSTAT_FUZZ)
 $(BSTAT_FUZZ): tests/fuzz/fuzz_bstat_parse.c $(BSTAT_SRCS) $(wildcard stats/*.c) $(wildcard gate/*.c) $(wildcard bstat/*/*.h)

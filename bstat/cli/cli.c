@@ -9,7 +9,6 @@
 #include "format/format.h"
 #include "proc/proc.h"
 #include "tab/tab.h"
-#include "cli/gate_report.h"
 #include "render/render.h"
 
 void bs_options_default(bs_options *o)
@@ -236,60 +235,88 @@ static void file_labels(const bs_options *o, bs_arena *a, const char **paths, co
 	}
 }
 
+/* What one run of the command keeps while it reads its inputs. The table
+ * shown and, with -gate-filter, the gated table are built in the same pass
+ * over each input, so every input is read once (and may be stdin). */
 typedef struct run {
+	const bs_options *o;
 	bs_map interns;
 	bs_unit_meta units;
 	bs_proc *proc;
-	bs_builder *builder;
-	bs_filter *filter;
+	bs_builder *shown, *gated;
+	bs_filter *filter, *gate_filter;
+	bs_value *saved;            /* a result's values before filtering */
+	size_t saved_cap;
+	size_t syntax_errors;       /* lines reported as file:line: ... */
+	size_t gate_filtered;       /* results -gate-filter kept */
 } run;
 
-static int read_input(run *r, const char *path, const char *label, FILE *err)
+/* Feeds one result to the builders. Filtering drops values in place, so
+ * the gated builder gets a fresh copy of what the reader returned. */
+static void add_result(run *r, bs_result *res)
 {
-	int is_stdin = strcmp(path, "-") == 0;
-	FILE *in = is_stdin ? stdin : fopen(path, "rb");
-	if (!in) {
+	size_t n = res->nvalues;
+	if (r->gated) {
+		bs_grow(&r->saved, &r->saved_cap, n + 1, sizeof *r->saved);
+		memcpy(r->saved, res->values, n * sizeof *res->values);
+	}
+	if (bs_filter_apply(r->filter, res))
+		bs_builder_add(r->shown, res);
+	if (!r->gated)
+		return;
+	memcpy(res->values, r->saved, n * sizeof *res->values);
+	res->nvalues = n;
+	if (bs_filter_apply(r->filter, res) && bs_filter_apply(r->gate_filter, res)) {
+		bs_builder_add(r->gated, res);
+		r->gate_filtered++;
+	}
+}
+
+static int read_input(run *r, bs_reader *rd, const char *path, const char *label, FILE *err)
+{
+	FILE *in;
+	if (bs_input_open(path, &in) < 0) {
 		fprintf(err, "bstat: %s: %s\n", path, strerror(errno));
 		return 2;
 	}
-	bs_reader rd;
-	bs_reader_init(&rd, &r->interns, &r->units);
-	bs_reader_reset(&rd, in, path, label);
+	bs_reader_reset(rd, in, path, label);
 	size_t results = 0;
 	enum bs_record rec;
 	int status = 0;
-	while ((rec = bs_reader_next(&rd)) != BS_REC_EOF) {
+	while ((rec = bs_reader_next(rd)) != BS_REC_EOF) {
 		if (rec == BS_REC_SYNTAX) {
-			fprintf(err, "%s\n", rd.message.s);
+			fprintf(err, "%s\n", rd->message.s);
+			r->syntax_errors++;
 		} else if (rec == BS_REC_IOERR) {
-			fprintf(err, "bstat: %s\n", rd.message.s);
+			fprintf(err, "bstat: %s\n", rd->message.s);
 			status = 2;
 			break;
 		} else {
 			results++;
-			if (bs_filter_apply(r->filter, &rd.result))
-				bs_builder_add(r->builder, &rd.result);
+			add_result(r, &rd->result);
 		}
 	}
 	if (!status && results == 0) {
 		fprintf(err, "bstat: %s: no benchmark results\n", path);
 		status = 2;
 	}
-	bs_reader_free(&rd);
-	if (!is_stdin)
-		fclose(in);
+	bs_input_close(in);
 	return status;
 }
 
-int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **out, FILE *err)
+int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **shown, bs_tables **gated,
+                    bs_build_info *info, FILE *err)
 {
-	run r = { 0 };
+	run r = { .o = o };
 	int status = 2;
 	bs_buf msg = { 0 };
 	bs_map_init(&r.interns, a);
 	bs_unit_meta_init(&r.units, a);
 	r.proc = bs_proc_new(a, &r.interns);
-	*out = NULL;
+	*shown = NULL;
+	if (gated)
+		*gated = NULL;
+	memset(info, 0, sizeof *info);
 
 	if (o->alpha < 0 || o->alpha > 1 || o->alpha != o->alpha) {
 		fprintf(err, "bstat: -alpha must be in range [0, 1]\n");
@@ -304,32 +331,55 @@ int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **out, FILE *err
 		fprintf(err, "bstat: parsing -filter: %s\n", msg.s);
 		goto done;
 	}
+	if (o->gate_filter && gated) {
+		r.gate_filter = bs_filter_new(r.proc, o->gate_filter, &msg);
+		if (!r.gate_filter) {
+			fprintf(err, "bstat: parsing -gate-filter: %s\n", msg.s);
+			goto done;
+		}
+	}
 	static const char *names[] = { "-table", "-row", "-col", "-ignore" };
 	const char *exprs[] = { o->table, o->row, o->col, o->ignore };
 	bs_projection *pr[4];
 	for (int i = 0; i < 4; i++) {
+		/* Fixed orders narrow the main filter, which both tables pass. */
 		pr[i] = bs_projection_parse(r.proc, exprs[i], r.filter, i == 0, &msg);
 		if (!pr[i]) {
 			fprintf(err, "bstat: parsing %s: %s\n", names[i], msg.s);
 			goto done;
 		}
 	}
-	r.builder = bs_builder_new(a, pr[0], pr[1], pr[2], bs_projection_residue(r.proc));
+	bs_projection *residue = bs_projection_residue(r.proc);
+	r.shown = bs_builder_new(a, pr[0], pr[1], pr[2], residue);
+	if (r.gate_filter)
+		r.gated = bs_builder_new(a, pr[0], pr[1], pr[2], residue);
 
 	const char **paths = bs_alloc(a, ((size_t)o->nfiles + 1) * sizeof *paths);
 	const char **labels = bs_alloc(a, ((size_t)o->nfiles + 1) * sizeof *labels);
 	file_labels(o, a, paths, labels);
-	for (int i = 0; i < o->nfiles; i++)
-		if (read_input(&r, paths[i], labels[i], err) != 0)
-			goto done;
-	*out = bs_builder_finish(r.builder, o->confidence, o->alpha, &r.units);
+	bs_reader rd;
+	bs_reader_init(&rd, &r.interns, &r.units);
+	rd.strict = o->gate;
+	int read_status = 0;
+	for (int i = 0; i < o->nfiles && read_status == 0; i++)
+		read_status = read_input(&r, &rd, paths[i], labels[i], err);
+	bs_reader_free(&rd);
+	info->syntax_errors = r.syntax_errors;
+	info->gate_filtered = r.gate_filtered;
+	if (read_status != 0)
+		goto done;
+	*shown = bs_builder_finish(r.shown, o->confidence, o->alpha, &r.units);
+	if (r.gated)
+		*gated = bs_builder_finish(r.gated, o->confidence, o->alpha, &r.units);
 	status = 0;
 done:
-	bs_builder_free(r.builder);
+	bs_builder_free(r.shown);
+	bs_builder_free(r.gated);
 	bs_proc_free(r.proc);
 	bs_unit_meta_free(&r.units);
 	bs_map_free(&r.interns);
 	bs_buf_free(&msg);
+	free(r.saved);
 	return status;
 }
 
@@ -351,53 +401,25 @@ static int gate_config_from(const bs_options *o, gate_config *cfg, FILE *err)
 		fprintf(err, "bstat: -threshold: %s\n", msg);
 		return -1;
 	}
-	for (int i = 0; i < o->nrules; i++) {
-		/* Rules name units as the tables do: MB/s is B/s, ns/op is sec/op. */
-		const char *eq = strrchr(o->rules[i], '=');
-		bs_buf spec = { 0 };
-		if (eq && eq != o->rules[i]) {
-			char raw[GATE_UNIT_MAX], unit[GATE_UNIT_MAX + 8];
-			snprintf(raw, sizeof raw, "%.*s", (int)(eq - o->rules[i]), o->rules[i]);
-			bs_unit_tidy(raw, unit, sizeof unit);
-			bs_buf_printf(&spec, "%s%s", unit, eq);
-		} else {
-			bs_buf_puts(&spec, o->rules[i]);
-		}
-		int rc = gate_config_set_rule(cfg, spec.s, msg, sizeof msg);
-		bs_buf_free(&spec);
-		if (rc < 0) {
+	for (int i = 0; i < o->nrules; i++)
+		if (gate_config_set_rule(cfg, o->rules[i], msg, sizeof msg) < 0) {
 			fprintf(err, "bstat: -rule: %s\n", msg);
 			return -1;
 		}
-	}
 	return 0;
 }
 
-/* Parses -gate-filter before any input is read, so that a mistake is
- * reported before the table and alone. The gate reads the inputs a second
- * time with it (run_gate), which standard input cannot give. */
-static int check_gate_filter(const bs_options *o, FILE *err)
+/* The flags that only mean something to the gate: given without -gate they
+ * would be silently ignored, and a CI step that forgot -gate would pass. */
+static int check_gate_only_flags(const bs_options *o, FILE *err)
 {
-	for (int i = 0; i < o->nfiles; i++) {
-		const char *eq = strchr(o->files[i], '=');
-		if (strcmp(eq ? eq + 1 : o->files[i], "-") == 0) {
-			fprintf(err, "bstat: -gate-filter reads the inputs twice, so they cannot include standard input\n");
-			return -1;
-		}
-	}
-	bs_arena *a = bs_arena_new();
-	bs_map interns;
-	bs_buf msg = { 0 };
-	bs_map_init(&interns, a);
-	bs_proc *p = bs_proc_new(a, &interns);
-	int ok = bs_filter_new(p, o->gate_filter, &msg) != NULL;
-	if (!ok)
-		fprintf(err, "bstat: parsing -gate-filter: %s\n", msg.s);
-	bs_buf_free(&msg);
-	bs_proc_free(p);
-	bs_map_free(&interns);
-	bs_arena_free(a);
-	return ok ? 0 : -1;
+	const char *flag = o->threshold ? "-threshold" : o->nrules ? "-rule"
+	                   : o->allow_missing ? "-allow-missing" : o->gate_filter ? "-gate-filter" : NULL;
+	if (o->gate || !flag)
+		return 0;
+	fprintf(err, "bstat: %s is a gate flag: it needs -gate\n", flag);
+	bs_usage(err);
+	return -1;
 }
 
 /* A rule whose unit no table has is most likely a typo; it is not an error,
@@ -419,34 +441,62 @@ static void warn_unused_rules(const bs_options *o, const gate_config *cfg,
 
 /*
  * Judges the comparison and appends the report to report. With
- * -gate-filter the gate judges tables rebuilt from the inputs with that
- * query and -filter both applied, so the gated set is a subset of the
- * table shown. Returns the gate's exit status.
+ * -gate-filter the gate judges the table built from the results both
+ * -filter and -gate-filter keep, a subset of the table shown. Returns the
+ * gate's exit status.
  */
 static int run_gate(const bs_options *o, const gate_config *cfg, bs_arena *a,
-                    const bs_tables *shown, int markdown, bs_buf *report, FILE *err)
+                    const bs_tables *judged, const bs_build_info *info, enum bs_format fmt,
+                    bs_buf *report)
 {
-	const bs_tables *judged = shown;
-
-	if (o->gate_filter) {
-		bs_options narrowed = *o;
-		bs_tables *ts;
-		bs_buf query = { 0 };
-		bs_buf_printf(&query, "(%s) AND (%s)", o->filter, o->gate_filter);
-		narrowed.filter = query.s;
-		int status = bs_build_tables(&narrowed, a, &ts, err);
-		bs_buf_free(&query);
-		if (status != 0)
-			return status;
-		judged = ts;
-	}
-	bs_gate_report r;
-	bs_gate_check(judged, cfg, a, &r);
-	if (markdown)
-		bs_render_gate_markdown(&r, report);
+	gate_context ctx = { .ninputs = o->nfiles, .col = o->col, .gate_filter = o->gate_filter,
+	                     .gate_filtered = info->gate_filtered };
+	gate_report r;
+	gate_check(judged, cfg, &ctx, a, &r);
+	if (fmt == BS_FORMAT_MARKDOWN)
+		gate_render_markdown(&r, report);
 	else
-		bs_render_gate_text(&r, report);
-	return bs_gate_status(&r);
+		gate_render_text(&r, report);
+	int status = gate_status(&r);
+	gate_report_free(&r);
+	return status;
+}
+
+static int parse_format(const char *name, enum bs_format *fmt)
+{
+	static const char *names[] = { "text", "csv", "json", "markdown" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i]) == 0) {
+			*fmt = (enum bs_format)i;
+			return 0;
+		}
+	return -1;
+}
+
+static int render(const bs_tables *ts, enum bs_format fmt, bs_buf *text, bs_buf *warnings)
+{
+	switch (fmt) {
+	case BS_FORMAT_CSV:
+		bs_render_csv(ts, text, warnings);
+		return 0;
+	case BS_FORMAT_JSON:
+		return bs_render_json(ts, text);
+	case BS_FORMAT_MARKDOWN:
+		bs_render_markdown(ts, text);
+		return 0;
+	case BS_FORMAT_TEXT:
+		break;
+	}
+	bs_render_text(ts, text);
+	return 0;
+}
+
+/* Writes all of b; 0, or -1 when the stream failed. */
+static int write_all(const bs_buf *b, FILE *f)
+{
+	if (b->len && fwrite(b->s, 1, b->len, f) != b->len)
+		return -1;
+	return fflush(f) == 0 ? 0 : -1;
 }
 
 int bs_main(int argc, char **argv, FILE *out, FILE *err)
@@ -463,20 +513,28 @@ int bs_main(int argc, char **argv, FILE *out, FILE *err)
 		bs_usage(err);
 		return 2;
 	}
-	const char *fmt = o.format;
-	if (strcmp(fmt, "text") && strcmp(fmt, "csv") && strcmp(fmt, "json") && strcmp(fmt, "markdown")) {
+	enum bs_format fmt;
+	if (parse_format(o.format, &fmt) < 0) {
 		fprintf(err, "bstat: -format must be text, csv, json or markdown\n");
 		return 2;
 	}
+	if (check_gate_only_flags(&o, err) < 0)
+		return 2;
 	gate_config cfg;
 	if (o.gate && gate_config_from(&o, &cfg, err) < 0)
 		return 2;
-	if (o.gate && o.gate_filter && check_gate_filter(&o, err) < 0)
-		return 2;
 
 	bs_arena *a = bs_arena_new();
-	bs_tables *ts;
-	int status = bs_build_tables(&o, a, &ts, err);
+	bs_tables *ts, *gated;
+	bs_build_info info;
+	int status = bs_build_tables(&o, a, &ts, &gated, &info, err);
+	if (status == 0 && o.gate && info.syntax_errors > 0) {
+		/* The gate judges what the inputs say, all of it: a line it could
+		 * not read may be the benchmark that regressed. */
+		fprintf(err, "bstat: -gate: could not judge: %zu line%s of the inputs could not be read "
+		        "(listed above)\n", info.syntax_errors, info.syntax_errors == 1 ? "" : "s");
+		status = 2;
+	}
 	if (status != 0) {
 		bs_arena_free(a);
 		return status;
@@ -484,30 +542,25 @@ int bs_main(int argc, char **argv, FILE *out, FILE *err)
 	bs_buf text = { 0 }, warnings = { 0 }, gate = { 0 };
 	if (o.gate) {
 		warn_unused_rules(&o, &cfg, ts, err);
-		status = run_gate(&o, &cfg, a, ts, strcmp(fmt, "markdown") == 0, &gate, err);
+		status = run_gate(&o, &cfg, a, gated ? gated : ts, &info, fmt, &gate);
 	}
-	if (strcmp(fmt, "csv") == 0) {
-		bs_render_csv(ts, &text, &warnings);
-	} else if (strcmp(fmt, "json") == 0) {
-		if (bs_render_json(ts, &text) < 0) {
-			fprintf(err, "bstat: out of memory formatting JSON\n");
-			status = 2;
-		}
-	} else if (strcmp(fmt, "markdown") == 0) {
-		bs_render_markdown(ts, &text);
-	} else {
-		bs_render_text(ts, &text);
+	if (render(ts, fmt, &text, &warnings) < 0) {
+		fprintf(err, "bstat: out of memory formatting JSON\n");
+		status = 2;
 	}
-	if (text.len)
-		fwrite(text.s, 1, text.len, out);
-	if (warnings.len)
-		fwrite(warnings.s, 1, warnings.len, err);
+	int write_failed = write_all(&text, out) < 0;
+	write_all(&warnings, err);
 	/* After the table for people; on stderr when stdout is CSV or JSON for
 	 * machines, which read the verdict from the exit status. */
-	if (gate.len)
-		fwrite(gate.s, 1, gate.len, strcmp(fmt, "text") && strcmp(fmt, "markdown") ? err : out);
-	if (fflush(out) != 0 && status == 0)
+	FILE *gate_stream = fmt == BS_FORMAT_TEXT || fmt == BS_FORMAT_MARKDOWN ? out : err;
+	if (gate.len && write_all(&gate, gate_stream) < 0)
+		write_failed = 1;
+	if (write_failed) {
+		/* The verdict did not reach its reader: it cannot stand. */
+		if (gate_stream != err || !o.gate)
+			fprintf(err, "bstat: writing the output failed\n");
 		status = 2;
+	}
 	bs_buf_free(&text);
 	bs_buf_free(&warnings);
 	bs_buf_free(&gate);

@@ -3,7 +3,8 @@
  * the tables. main() only calls bs_main; tests call it with their own
  * argv and streams. This is the one place that writes to stderr and picks
  * exit statuses: 0 done, 2 usage error or unusable input (as benchstat:
- * bad flags print usage and exit 2).
+ * bad flags print usage and exit 2); with -gate, the gate's status (0 pass,
+ * 1 regression, 2 could not judge).
  */
 #ifndef BSTAT_CLI_H
 #define BSTAT_CLI_H
@@ -42,13 +43,26 @@ void bs_options_default(bs_options *o);
 int bs_parse_flags(int argc, char **argv, bs_options *o, FILE *err);
 void bs_usage(FILE *err);
 
+enum bs_format { BS_FORMAT_TEXT, BS_FORMAT_CSV, BS_FORMAT_JSON, BS_FORMAT_MARKDOWN };
+
+/* What reading the inputs found besides results. */
+typedef struct bs_build_info {
+	size_t syntax_errors;       /* lines reported as "file:line: message" */
+	size_t gate_filtered;       /* results -gate-filter kept */
+} bs_build_info;
+
 /*
- * Reads the inputs and builds the tables in arena a. Syntax errors in
- * inputs are written to err as "file:line: message" and skipped. Returns
- * 0 with *out set, or 2 after writing "bstat: ..." to err (bad -filter or
- * projection, unreadable file, a file with no results).
+ * Reads every input once and builds the tables in arena a: *shown from the
+ * results -filter keeps and, when gated is not NULL and -gate-filter is
+ * given, *gated from those -gate-filter keeps as well (else *gated is NULL).
+ * Syntax errors in inputs are written to err as "file:line: message" and
+ * skipped (with o->gate the reader is strict: a cut-off last line is one
+ * too) and counted in info. Returns 0 with the tables set, or 2 after
+ * writing "bstat: ..." to err (bad -filter or projection, unreadable file,
+ * a read error, a file with no results).
  */
-int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **out, FILE *err);
+int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **shown, bs_tables **gated,
+                    bs_build_info *info, FILE *err);
 
 /* The whole command. Returns the exit status. */
 int bs_main(int argc, char **argv, FILE *out, FILE *err);

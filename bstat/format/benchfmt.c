@@ -57,13 +57,11 @@ static void meta_key(bs_buf *k, const char *tidy_unit, const char *key, size_t k
 
 const char *bs_unit_meta_get(const bs_unit_meta *m, const char *unit, const char *key)
 {
-	size_t n = strlen(unit) + 2;
-	char *tidy = bs_xrealloc(NULL, n);
-	bs_unit_tidy(unit, tidy, n);
-	bs_buf k = { 0 };
-	meta_key(&k, tidy, key, strlen(key));
+	bs_buf tidy = { 0 }, k = { 0 };
+	bs_unit_tidy(unit, &tidy);
+	meta_key(&k, tidy.s, key, strlen(key));
 	bs_map_ent *e = bs_map_find(&m->map, k.s, k.len);
-	free(tidy);
+	bs_buf_free(&tidy);
 	bs_buf_free(&k);
 	return e ? m->values[e->value] : NULL;
 }
@@ -88,8 +86,9 @@ void bs_reader_free(bs_reader *r)
 	free(r->pending);
 	free(r->result.config);
 	free(r->result.values);
-	free(r->linebuf);
+	bs_lines_free(&r->lines);
 	bs_buf_free(&r->message);
+	bs_buf_free(&r->tidy);
 }
 
 void bs_result_set_config(bs_result *res, const char *key, const char *value, int file)
@@ -126,6 +125,7 @@ const char *bs_result_get_config(const bs_result *res, const char *key)
 void bs_reader_reset(bs_reader *r, FILE *in, const char *file, const char *label)
 {
 	r->in = in;
+	bs_lines_reset(&r->lines, in);
 	clear_pending(r);
 	r->result.nconfig = 0;
 	r->result.nvalues = 0;
@@ -133,23 +133,6 @@ void bs_reader_reset(bs_reader *r, FILE *in, const char *file, const char *label
 	r->result.line = 0;
 	bs_result_set_config(&r->result, bs_intern(r->interns, ".file", 5),
 	                     bs_intern(r->interns, label, strlen(label)), 0);
-}
-
-/* Reads one line without its '\n' (and '\r'); 0 at end of input. getline
- * keeps NUL bytes and has no length limit. */
-static int read_line(bs_reader *r)
-{
-	ssize_t n = getline(&r->linebuf, &r->linebuf_cap, r->in);
-	if (n <= 0)
-		return 0;
-	if (r->linebuf[n - 1] == '\n')
-		n--;
-	if (n > 0 && r->linebuf[n - 1] == '\r')
-		n--;
-	r->linebuf[n] = 0;
-	r->line.s = r->linebuf;
-	r->line.len = (size_t)n;
-	return 1;
 }
 
 static int is_space_at(const char *s, size_t n, size_t *w)
@@ -397,11 +380,8 @@ static bs_unit_memo unit_memo(bs_reader *r, size_t i, const char *unit, size_t u
 		return *m;
 	m->unit = intern_n(r, unit, ulen);
 	m->len = ulen;
-	char stack[128], *tidy = ulen + 2 <= sizeof stack ? stack : bs_xrealloc(NULL, ulen + 2);
-	m->factor = bs_unit_tidy(m->unit, tidy, ulen + 2);
-	m->tidy = intern_n(r, tidy, strlen(tidy));
-	if (tidy != stack)
-		free(tidy);
+	m->factor = bs_unit_tidy(m->unit, &r->tidy);
+	m->tidy = intern_n(r, r->tidy.s, r->tidy.len);
 	return *m;
 }
 
@@ -419,6 +399,15 @@ static void add_value(bs_reader *r, double val, const char *unit, size_t ulen)
 		*v = (bs_value){ tv, m.tidy, m.unit, val };
 }
 
+/* Time, bytes and allocations per op count something; custom units (a
+ * change, a score) may well be negative. Tidied units are interned, but
+ * compared as text so the reader needs no table of them. */
+static int cannot_be_negative(const char *tidy_unit)
+{
+	return strcmp(tidy_unit, "sec/op") == 0 || strcmp(tidy_unit, "B/op") == 0 ||
+	       strcmp(tidy_unit, "allocs/op") == 0;
+}
+
 /* 0: a result; 1: not a result (ignore); -1: syntax error in r->message. */
 static int parse_result(bs_reader *r, const char *line, size_t n)
 {
@@ -429,6 +418,11 @@ static int parse_result(bs_reader *r, const char *line, size_t n)
 	size_t flen = split_field(&line, &n, &f);
 	if (n == 0 && flen == linelen)
 		return 1;
+	/* C strings end at NUL: a name or unit holding one would be cut. */
+	if (memchr(f, 0, linelen))
+		return syntax_error(r, "NUL byte in a result line"), -1;
+	if (r->strict && !r->lines.terminated)
+		return syntax_error(r, "truncated result line (no newline at the end of the input)"), -1;
 	res->name = intern_n(r, f, flen);
 	res->name_len = flen;
 	flen = split_field(&line, &n, &f);
@@ -437,6 +431,13 @@ static int parse_result(bs_reader *r, const char *line, size_t n)
 	if (bs_parse_int(f, flen, &res->iters, &err) < 0) {
 		bs_buf tmp = { 0 };
 		bs_buf_printf(&tmp, "parsing iteration count: %s", err);
+		syntax_error(r, tmp.s);
+		bs_buf_free(&tmp);
+		return -1;
+	}
+	if (res->iters <= 0) {
+		bs_buf tmp = { 0 };
+		bs_buf_printf(&tmp, "iteration count %lld is not positive", res->iters);
 		syntax_error(r, tmp.s);
 		bs_buf_free(&tmp);
 		return -1;
@@ -462,6 +463,14 @@ static int parse_result(bs_reader *r, const char *line, size_t n)
 		if (ulen == 0)
 			return syntax_error(r, "missing units"), -1;
 		add_value(r, val, unit, ulen);
+		if (val < 0 && cannot_be_negative(res->values[res->nvalues - 1].unit)) {
+			bs_buf tmp = { 0 };
+			bs_buf_printf(&tmp, "negative %.*s (%.*s): no benchmark measures that", (int)ulen, unit,
+			              (int)flen, f);
+			syntax_error(r, tmp.s);
+			bs_buf_free(&tmp);
+			return -1;
+		}
 	}
 }
 
@@ -487,8 +496,8 @@ static void parse_unit_line(bs_reader *r, const char *line, size_t n)
 		return;
 	}
 	const char *unit = intern_n(r, f, flen);
-	char *tidy = bs_xrealloc(NULL, flen + 2);
-	bs_unit_tidy(unit, tidy, flen + 2);
+	bs_unit_tidy(unit, &r->tidy);
+	const char *tidy = r->tidy.s;
 	bs_buf key = { 0 };
 	while ((flen = split_field(&line, &n, &f)) > 0) {
 		const char *eq = memchr(f, '=', flen);
@@ -515,7 +524,6 @@ static void parse_unit_line(bs_reader *r, const char *line, size_t n)
 		r->units->values[r->units->n++] = value;
 	}
 	bs_buf_free(&key);
-	free(tidy);
 }
 
 /* Go's unicode.IsLower/IsUpper, for ASCII; other letters are treated as
@@ -555,9 +563,10 @@ enum bs_record bs_reader_next(bs_reader *r)
 	clear_pending(r);
 	if (!r->in)
 		return BS_REC_EOF;
-	while (read_line(r)) {
-		const char *line = r->line.s;
-		size_t n = r->line.len;
+	int got;
+	while ((got = bs_lines_next(&r->lines)) > 0) {
+		const char *line = r->lines.line;
+		size_t n = r->lines.len;
 		r->result.line++;
 		if (n >= 9 && memcmp(line, "Benchmark", 9) == 0) {
 			int rc = parse_result(r, line, n);
@@ -579,11 +588,15 @@ enum bs_record bs_reader_next(bs_reader *r)
 		}
 		parse_config_line(r, line, n);
 	}
-	if (ferror(r->in)) {
-		int e = errno;
+	if (got < 0) {
+		int e = r->lines.err;
 		bs_buf_clear(&r->message);
-		bs_buf_printf(&r->message, "%s:%ld: read error: %s", r->result.file, r->result.line + 1,
-		              strerror(e));
+		if (e == EFBIG)
+			bs_buf_printf(&r->message, "%s:%ld: read error: line longer than %zu MiB",
+			              r->result.file, r->result.line + 1, BS_LINE_MAX >> 20);
+		else
+			bs_buf_printf(&r->message, "%s:%ld: read error: %s", r->result.file,
+			              r->result.line + 1, strerror(e));
 		r->in = NULL;
 		return BS_REC_IOERR;
 	}

@@ -71,26 +71,25 @@ enum bs_unit_class bs_unit_class_of(const char *unit)
 	return BS_DECIMAL;
 }
 
-double bs_unit_tidy(const char *unit, char *out, size_t size)
+double bs_unit_tidy(const char *unit, bs_buf *out)
 {
 	static const struct { const char *from, *to; double factor; } fixed[] = {
 		{ "ns/op", "sec/op", 1e-9 }, { "MB/s", "B/s", 1e6 },
 		{ "B/op", "B/op", 1 }, { "allocs/op", "allocs/op", 1 },
 	};
-	if (size == 0)
-		return 1;
+	bs_buf_clear(out);
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		if (strcmp(unit, fixed[i].from) == 0) {
-			snprintf(out, size, "%s", fixed[i].to);
+			bs_buf_puts(out, fixed[i].to);
 			return fixed[i].factor;
 		}
 	if (!strstr(unit, "ns") && !strstr(unit, "MB")) {
-		snprintf(out, size, "%s", unit);
+		bs_buf_puts(out, unit);
 		return 1;
 	}
-	/* Only numerator ns and MB tokens change; everything else is kept. */
+	/* Only numerator ns and MB tokens change; everything else is kept.
+	 * "ns" becomes "sec", one byte longer, so the text may grow. */
 	double factor = 1;
-	bs_buf b = { 0 };
 	const char *copied = unit;
 	unit_tok p = { unit, NULL, 0, 0 };
 	while (unit_next(&p)) {
@@ -103,13 +102,11 @@ double bs_unit_tidy(const char *unit, char *out, size_t size)
 			rep = "B", factor *= 1e6;
 		if (!rep)
 			continue;
-		bs_buf_add(&b, copied, (size_t)(p.tok - copied));
-		bs_buf_puts(&b, rep);
+		bs_buf_add(out, copied, (size_t)(p.tok - copied));
+		bs_buf_puts(out, rep);
 		copied = p.tok + p.len;
 	}
-	bs_buf_puts(&b, copied);
-	snprintf(out, size, "%s", b.s);
-	bs_buf_free(&b);
+	bs_buf_puts(out, copied);
 	return factor;
 }
 

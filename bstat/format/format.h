@@ -70,14 +70,45 @@ typedef struct bs_unit_memo {
 
 enum { BS_UNIT_MEMOS = 8 };
 
+/*
+ * ---- inputs (input.c) ----
+ * Opening an input: "-" is standard input. Returns 0, or -1 with errno.
+ */
+int bs_input_open(const char *path, FILE **out);
+void bs_input_close(FILE *in);
+
+/* Lines are bounded: a longer one is a read error (EFBIG), not cut. */
+#define BS_LINE_MAX ((size_t)64 << 20)
+
+/* A line reader over a borrowed FILE; line is valid until the next call. */
+typedef struct bs_lines {
+	FILE *in;
+	char *block;
+	size_t pos, end;
+	char *line;                /* NUL-terminated; may hold NUL bytes before len */
+	size_t len, cap;
+	int terminated;            /* the last line read ended with '\n' */
+	int err;                   /* the errno of a read error */
+} bs_lines;
+void bs_lines_reset(bs_lines *l, FILE *in);
+void bs_lines_free(bs_lines *l);
+/* 1: a line (without '\n' and a trailing '\r'); 0: end of input;
+ * -1: read error (l->err: EFBIG for an overlong line, ENOMEM, EIO, ...). */
+int bs_lines_next(bs_lines *l);
+
+/*
+ * ---- the reader (benchfmt.c) ----
+ */
 typedef struct bs_reader {
 	FILE *in;
+	bs_lines lines;
+	int strict;                /* bstat -gate: a cut-off last result line is
+	                            * an error, not a result */
 	bs_map *interns;
 	bs_unit_meta *units;
 	bs_result result;
-	bs_buf line, message;      /* line borrows linebuf */
-	char *linebuf;
-	size_t linebuf_cap;
+	bs_buf message;
+	bs_buf tidy;               /* scratch for tidying units */
 	char **pending;     /* queued syntax messages from one Unit line */
 	size_t npending, pending_cap, pending_pos;
 	/* The units of the previous result, by position: result lines of a
@@ -129,11 +160,11 @@ int bs_parse_int(const char *s, size_t n, long long *out, const char **err);
 enum bs_unit_class { BS_DECIMAL, BS_BINARY };
 
 /*
- * Tidies unit: writes the tidied unit into out (NUL-terminated, at most
- * size bytes; size >= strlen(unit) + 2 always suffices) and returns the
- * factor that converts a value in unit to the tidied unit.
+ * Tidies unit: replaces out's contents with the tidied unit (which can be
+ * longer: every numerator "ns" becomes "sec") and returns the factor that
+ * converts a value in unit to the tidied unit.
  */
-double bs_unit_tidy(const char *unit, char *out, size_t size);
+double bs_unit_tidy(const char *unit, bs_buf *out);
 
 /* BS_BINARY when a numerator token is B, MB or bytes. */
 enum bs_unit_class bs_unit_class_of(const char *unit);

@@ -56,7 +56,7 @@ void bs_fmt_test(const st_comparison *c, char *buf, size_t size)
 
 void bs_fmt_delta(const st_comparison *c, double old, double now, char *buf, size_t size)
 {
-	if (c->p > c->alpha)
+	if (!st_significant(c))
 		snprintf(buf, size, "~");
 	else if (old == now)
 		snprintf(buf, size, "0.00%%");

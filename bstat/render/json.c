@@ -47,7 +47,7 @@ static cJSON *cell_json(const bs_cell *c)
 	bs_fmt_range(&c->summary, buf, sizeof buf);
 	cJSON_AddItemToObject(o, "range", cJSON_CreateString(buf));
 	cJSON_AddItemToObject(o, "notes", strings(c->notes, c->nnotes));
-	if (c->has_cmp) {
+	if (c->base) {
 		cJSON *cmp = cJSON_CreateObject();
 		double old = c->base->summary.center, now = c->summary.center;
 		cJSON_AddItemToObject(cmp, "p", num(c->cmp.p));
@@ -56,7 +56,7 @@ static cJSON *cell_json(const bs_cell *c)
 		cJSON_AddItemToObject(cmp, "n", cJSON_CreateNumber(c->cmp.ny));
 		cJSON_AddItemToObject(cmp, "alpha", num(c->cmp.alpha));
 		cJSON_AddItemToObject(cmp, "exact_test", cJSON_CreateBool(c->cmp.exact));
-		cJSON_AddItemToObject(cmp, "significant", cJSON_CreateBool(!(c->cmp.p > c->cmp.alpha)));
+		cJSON_AddItemToObject(cmp, "significant", cJSON_CreateBool(st_significant(&c->cmp)));
 		cJSON_AddItemToObject(cmp, "ratio", old != 0 ? num(now / old) : cJSON_CreateNull());
 		cJSON_AddItemToObject(cmp, "delta_percent",
 		                      old != 0 ? num((now / old - 1) * 100) : cJSON_CreateNull());
@@ -75,7 +75,7 @@ static cJSON *table_json(const bs_table *t)
 		cJSON_AddItemToObject(cfg, t->config_names[i], cJSON_CreateString(t->config_values[i]));
 	cJSON_AddItemToObject(o, "config", cfg);
 	cJSON_AddItemToObject(o, "unit", cJSON_CreateString(t->unit));
-	cJSON_AddItemToObject(o, "assume_exact", cJSON_CreateBool(t->assume_exact));
+	cJSON_AddItemToObject(o, "assume_exact", cJSON_CreateBool(t->assumption == ST_ASSUME_EXACT));
 	cJSON *cols = cJSON_CreateArray();
 	for (size_t c = 0; c < t->ncols; c++) {
 		cJSON *col = cJSON_CreateObject(), *key = cJSON_CreateObject();

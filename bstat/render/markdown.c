@@ -45,19 +45,6 @@ static void add_marks(bs_buf *b, fnotes *fn, const char **notes, size_t n)
 	}
 }
 
-void bs_col_label(const bs_table *t, size_t c, bs_buf *b)
-{
-	bs_buf_clear(b);
-	bs_buf_add(b, "", 0);
-	for (size_t f = 0; f < t->ncol_fields; f++) {
-		if (!*t->col_values[c][f])
-			continue;
-		if (b->len)
-			bs_buf_putc(b, ' ');
-		bs_buf_puts(b, t->col_values[c][f]);
-	}
-}
-
 static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 {
 	fnotes fn = { .a = a };
@@ -69,8 +56,7 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 	bs_buf_puts(out, "|");
 	bs_md_cell(out, t->unit);
 	for (size_t c = 0; c < t->ncols; c++) {
-		bs_col_label(t, c, &b);
-		bs_md_cell(out, b.s);
+		bs_md_cell(out, t->col_labels[c]);
 		if (c > 0)
 			bs_md_cell(out, "vs base");
 	}

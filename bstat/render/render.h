@@ -29,9 +29,6 @@ void bs_fmt_test(const st_comparison *c, char *buf, size_t size);
 void bs_fmt_delta(const st_comparison *c, double old, double now, char *buf, size_t size);
 /* "+5.37%" for a geomean ratio. */
 void bs_fmt_ratio(double ratio, char *buf, size_t size);
-/* The label of column c as headers show it: its non-empty key values
- * joined by spaces (e.g. "new.txt"), replacing b's contents. */
-void bs_col_label(const bs_table *t, size_t c, bs_buf *b);
 
 /* Appends " s |" to a markdown table row, escaping '|' in s. */
 void bs_md_cell(bs_buf *out, const char *s);

@@ -204,31 +204,6 @@ static void note_warning(bs_arena *a, notes *ns, const st_warning *w)
 	note(a, ns, buf);
 }
 
-/* benchmath's AssumeExact: the center is the most common value (the first
- * of equally common ones), the range is min..max. */
-static st_summary exact_summary(const double *v, size_t n, bs_arena *a, notes *ns)
-{
-	double val = v[0], mode = v[0];
-	size_t count = 1, mode_count = 1;
-	for (size_t i = 1; i < n; i++) {
-		if (v[i] == val) {
-			if (++count > mode_count)
-				mode = val, mode_count = count;
-		} else {
-			val = v[i], count = 1;
-		}
-	}
-	st_summary s = { .center = mode, .lo = v[0], .hi = v[n - 1], .confidence = 1 };
-	if (mode_count != n) {
-		char lo[40], hi[40], buf[160];
-		st_format_go_float(v[0], lo, sizeof lo);
-		st_format_go_float(v[n - 1], hi, sizeof hi);
-		snprintf(buf, sizeof buf, "exact distribution expected, but values range from %s to %s", lo, hi);
-		note(a, ns, buf);
-	}
-	return s;
-}
-
 /* Each cell's samples in input order, in arrays from a. */
 static double **gather_samples(bs_arena *a, const btable *bt)
 {
@@ -262,13 +237,9 @@ static void summarize_cell(bs_builder *b, bs_table *t, bcell *bc, double *values
 		bs_buf_free(&names);
 		bs_buf_free(&msg);
 	}
-	if (t->assume_exact) {
-		c->summary = exact_summary(c->values, c->n, b->arena, &ns);
-	} else {
-		c->summary = st_median_summary(c->values, c->n, confidence);
-		for (int i = 0; i < c->summary.nwarnings; i++)
-			note_warning(b->arena, &ns, &c->summary.warnings[i]);
-	}
+	c->summary = st_summarize(t->assumption, c->values, c->n, confidence);
+	for (int i = 0; i < c->summary.nwarnings; i++)
+		note_warning(b->arena, &ns, &c->summary.warnings[i]);
 	c->notes = ns.items;
 	c->nnotes = ns.n;
 }
@@ -276,14 +247,7 @@ static void summarize_cell(bs_builder *b, bs_table *t, bcell *bc, double *values
 static void compare_cell(bs_arena *a, const bs_table *t, bs_cell *c, double alpha)
 {
 	notes ns = { 0 };
-	c->has_cmp = 1;
-	if (t->assume_exact) {
-		/* No test: exact values either differ or they do not. */
-		c->cmp = (st_comparison){ .p = 0, .u = NAN, .nx = (int)c->base->n, .ny = (int)c->n,
-		                          .alpha = 0, .exact = 1 };
-		return;
-	}
-	c->cmp = st_mann_whitney(c->base->values, c->base->n, c->values, c->n, alpha);
+	c->cmp = st_compare(t->assumption, c->base->values, c->base->n, c->values, c->n, alpha);
 	/* Upstream stops at "all samples are equal" and gives no other reason. */
 	int all_equal = 0;
 	for (int i = 0; i < c->cmp.nwarnings; i++)
@@ -355,7 +319,7 @@ static void finish_table(bs_builder *b, btable *bt, bs_table *t, double confiden
 	bs_field *uf = bs_projection_unit_field(b->table_by);
 	t->unit = bs_key_get(b->table_by, bt->key, uf);
 	const char *assume = units ? bs_unit_meta_get(units, t->unit, "assume") : NULL;
-	t->assume_exact = assume && strcmp(assume, "exact") == 0;
+	t->assumption = assume && strcmp(assume, "exact") == 0 ? ST_ASSUME_EXACT : ST_ASSUME_NOTHING;
 	t->summary_label = "geomean";
 
 	size_t nf;
@@ -379,14 +343,18 @@ static void finish_table(bs_builder *b, btable *bt, bs_table *t, double confiden
 		bs_key_label(b->row_by, bt->rows[r], &label);
 		t->row_labels[r] = bs_strdup(a, label.s);
 	}
-	bs_buf_free(&label);
 	bs_field **cf = bs_projection_fields(b->col_by, &t->ncol_fields);
 	t->col_field_names = bs_alloc(a, (t->ncol_fields + 1) * sizeof *t->col_field_names);
 	for (size_t i = 0; i < t->ncol_fields; i++)
 		t->col_field_names[i] = cf[i]->name;
 	t->col_values = bs_alloc(a, (t->ncols + 1) * sizeof *t->col_values);
-	for (size_t c = 0; c < t->ncols; c++)
+	t->col_labels = bs_alloc(a, (t->ncols + 1) * sizeof *t->col_labels);
+	for (size_t c = 0; c < t->ncols; c++) {
 		t->col_values[c] = key_strings(a, b->col_by, bt->cols[c], cf, t->ncol_fields);
+		bs_key_label(b->col_by, bt->cols[c], &label);
+		t->col_labels[c] = bs_strdup(a, label.s);
+	}
+	bs_buf_free(&label);
 
 	/* Positions of row and column keys, for placing cells. */
 	bs_map rpos, cpos;

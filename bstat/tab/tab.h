@@ -36,10 +36,9 @@
 typedef struct bs_cell {
 	double *values;             /* sorted ascending */
 	size_t n;
-	st_summary summary;         /* center is the median (the mode for assume=exact) */
+	st_summary summary;         /* st_summarize: the median, or the mode for assume=exact */
 	const struct bs_cell *base; /* same row, column 0; NULL in column 0 or when absent */
-	int has_cmp;                /* base != NULL */
-	st_comparison cmp;          /* base vs this cell (x = base, y = this) */
+	st_comparison cmp;          /* with a base: base vs this cell (x = base, y = this) */
 	const char **notes;         /* footnotes on the value: sample, then summary */
 	size_t nnotes;
 	const char **cmp_notes;     /* footnotes on the comparison */
@@ -57,7 +56,7 @@ typedef struct bs_colsum {
 
 typedef struct bs_table {
 	const char *unit;           /* tidied unit: "sec/op", "B/op", "B/s", ... */
-	int assume_exact;           /* Unit metadata assume=exact: no test is run, cmp.p == 0 */
+	enum st_assumption assumption; /* ST_ASSUME_EXACT from Unit metadata assume=exact */
 	size_t nconfig;             /* the table's key apart from .unit, e.g. goos: linux */
 	const char **config_names, **config_values;
 	size_t nrows, ncols;
@@ -65,6 +64,8 @@ typedef struct bs_table {
 	size_t ncol_fields;         /* column key fields (e.g. .file) */
 	const char **col_field_names;
 	const char ***col_values;   /* col_values[c][f] */
+	const char **col_labels;    /* col_labels[c]: its non-empty values joined by
+	                             * spaces (bs_key_label), e.g. "new.txt" */
 	bs_cell **cells;            /* cells[r * ncols + c] */
 	bs_colsum *summary;         /* summary[c]; meaningful when nrows > 1 */
 	const char *summary_label;  /* "geomean" */
