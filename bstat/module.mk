@@ -31,7 +31,7 @@ $(BUILD)/bstat.o/%.o: bstat/%.c
 BSTAT_TESTS := $(BUILD)/tests/test_bstat_benchfmt $(BUILD)/tests/test_bstat_benchunit \
                $(BUILD)/tests/test_bstat_benchproc $(BUILD)/tests/test_bstat_render \
                $(BUILD)/tests/test_bstat_cli $(BUILD)/tests/test_bstat_table \
-               $(BUILD)/tests/test_bstat_gate
+               $(BUILD)/tests/test_bstat_gate $(BUILD)/tests/test_gate_failopen
 
 OBJS += $(BSTAT_OBJS) $(patsubst $(BUILD)/tests/%,$(BUILD)/tests/%.o,$(BSTAT_TESTS))
 UNIT_TESTS += $(BSTAT_TESTS)

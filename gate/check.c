@@ -21,8 +21,10 @@ typedef struct walk {
 	bs_arena *a;
 	const gate_config *cfg;
 	bs_map columns;             /* label -> global column index, in order seen */
-	bs_map *in_column;          /* per global column: benchmarks with any value;
-	                             * [0] is the baseline */
+	bs_map *in_column;          /* per global column: benchmarks with any value,
+	                             * keyed by bench_key; [0] is the baseline */
+	const char **config;        /* per table: its configuration, as one string */
+	bs_buf key;
 	bs_map reported;            /* "column\nbenchmark" already listed whole */
 	size_t columns_cap;
 } walk;
@@ -53,9 +55,32 @@ static size_t global_column(walk *w, const bs_table *t, size_t c)
 	return (size_t)e->value;
 }
 
-static int seen(const bs_map *m, const char *key)
+/* A benchmark is its row label within its configuration: the same name
+ * under another pkg: is another benchmark, so a table of unit U lacking it
+ * does not mean it lost U. */
+static const char *bench_key(walk *w, size_t table, const char *benchmark)
 {
-	return bs_map_find(m, key, strlen(key)) != NULL;
+	bs_buf_clear(&w->key);
+	bs_buf_printf(&w->key, "%s\n%s", w->config[table], benchmark);
+	return w->key.s;
+}
+
+static int seen(walk *w, const bs_map *m, size_t table, const char *benchmark)
+{
+	const char *k = bench_key(w, table, benchmark);
+	return bs_map_find(m, k, strlen(k)) != NULL;
+}
+
+/* The table's configuration (its key apart from .unit) as one string. */
+static const char *config_string(walk *w, const bs_table *t)
+{
+	bs_buf b = { 0 };
+	bs_buf_add(&b, "", 0);
+	for (size_t f = 0; f < t->nconfig; f++)
+		bs_buf_printf(&b, "%s\x1f%s\x1e", t->config_names[f], t->config_values[f]);
+	const char *s = bs_strdup(w->a, b.s);
+	bs_buf_free(&b);
+	return s;
 }
 
 /* Lists a whole benchmark once per column, however many units it had. */
@@ -104,7 +129,7 @@ static void judge(walk *w, const bs_table *t, const char *benchmark, const char 
 }
 
 /* One row of table t against global column g. */
-static void check_row(walk *w, const bs_table *t, size_t row, const bs_cell *base,
+static void check_row(walk *w, size_t ti, const bs_table *t, size_t row, const bs_cell *base,
                       const bs_cell *now, size_t g)
 {
 	const char *benchmark = t->row_labels[row];
@@ -116,7 +141,7 @@ static void check_row(walk *w, const bs_table *t, size_t row, const bs_cell *bas
 	} else if (base) {
 		/* The benchmark ran but lost a metric: a failure only when the
 		 * metric is gated (an MB/s column may go with cbench_set_bytes). */
-		if (seen(&w->in_column[g], benchmark)) {
+		if (seen(w, &w->in_column[g], ti, benchmark)) {
 			if (gate_rule_for(w->cfg, t->unit)) {
 				add_item(w, GATE_ITEM_MISSING, benchmark, t->unit, column);
 				w->r->missing++;
@@ -129,7 +154,7 @@ static void check_row(walk *w, const bs_table *t, size_t row, const bs_cell *bas
 		/* A metric the baseline never printed for this benchmark is judged
 		 * as if it had been 0 there, so a retained-B/op that appears fails
 		 * its rule like one that rose from 0. */
-		if (seen(&w->in_column[0], benchmark))
+		if (seen(w, &w->in_column[0], ti, benchmark))
 			judge(w, t, benchmark, column, NULL, now);
 		else if (first_report(w, column, benchmark))
 			add_item(w, GATE_ITEM_ADDED, benchmark, NULL, column);
@@ -217,25 +242,30 @@ void gate_check(const bs_tables *ts, const gate_config *cfg, const gate_context 
 	for (size_t g = 0; g < out->ncolumns; g++)
 		bs_map_init(&w.in_column[g], a);
 	long **local = bs_alloc(a, (ts->n + 1) * sizeof *local);
+	w.config = bs_alloc(a, (ts->n + 1) * sizeof *w.config);
 	for (size_t i = 0; i < ts->n; i++) {
 		const bs_table *t = &ts->tables[i];
 		local[i] = local_columns(&w, t);
+		w.config[i] = config_string(&w, t);
 		for (size_t c = 0; c < t->ncols; c++) {
 			bs_map *m = &w.in_column[global_column(&w, t, c)];
 			for (size_t row = 0; row < t->nrows; row++)
-				if (bs_table_cell(t, row, c))
-					bs_map_put(m, t->row_labels[row], strlen(t->row_labels[row]), 0, NULL);
+				if (bs_table_cell(t, row, c)) {
+					const char *k = bench_key(&w, i, t->row_labels[row]);
+					bs_map_put(m, k, strlen(k), 0, NULL);
+				}
 		}
 	}
 	for (size_t i = 0; i < ts->n; i++) {
 		const bs_table *t = &ts->tables[i];
 		for (size_t g = 1; g < out->ncolumns; g++)
 			for (size_t row = 0; row < t->nrows; row++)
-				check_row(&w, t, row, cell_or_null(t, row, local[i][0]),
+				check_row(&w, i, t, row, cell_or_null(t, row, local[i][0]),
 				          cell_or_null(t, row, local[i][g]), g);
 	}
 	if (out->common == 0 && out->ncolumns > 1)
 		config_difference(&w, ts);
+	bs_buf_free(&w.key);
 }
 
 void gate_report_free(gate_report *r)
