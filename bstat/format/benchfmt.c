@@ -91,33 +91,44 @@ void bs_reader_free(bs_reader *r)
 	bs_buf_free(&r->tidy);
 }
 
-void bs_result_set_config(bs_result *res, const char *key, const char *value, int file)
+/*
+ * Sets (or with value "" deletes) configuration key (interned) of the
+ * current result. r->config_pos maps each key's pointer to its position + 1
+ * (0: deleted), so a file with thousands of distinct keys costs one probe
+ * per line, not a scan of every key so far.
+ */
+static void set_config(bs_reader *r, const char *key, const char *value, int file)
 {
-	size_t i;
-	for (i = 0; i < res->nconfig; i++)
-		if (strcmp(res->config[i].key, key) == 0)
-			break;
+	bs_result *res = &r->result;
+	bs_map_ent *e = bs_map_put(&r->config_pos, (const char *)&key, sizeof key, 0, NULL);
+	size_t i = (size_t)e->value;
 	if (!value || !*value) {
 		/* Upstream deletes by swapping with the last entry; the order
 		 * matters because .config fields appear in first-seen order. */
-		if (i < res->nconfig) {
-			res->config[i] = res->config[res->nconfig - 1];
+		if (i > 0) {
+			bs_config *last = &res->config[res->nconfig - 1];
+			res->config[i - 1] = *last;
+			bs_map_put(&r->config_pos, (const char *)&last->key, sizeof last->key, 0, NULL)->value =
+				(long)i;
+			e->value = 0;
 			res->nconfig--;
 		}
 		return;
 	}
-	if (i == res->nconfig) {
+	if (i == 0) {
 		bs_grow(&res->config, &res->config_cap, res->nconfig + 1, sizeof *res->config);
 		res->config[res->nconfig++].key = key;
+		e->value = (long)res->nconfig;
+		i = res->nconfig;
 	}
-	res->config[i].value = value;
-	res->config[i].file = file;
+	res->config[i - 1].value = value;
+	res->config[i - 1].file = file;
 }
 
 const char *bs_result_get_config(const bs_result *res, const char *key)
 {
 	for (size_t i = 0; i < res->nconfig; i++)
-		if (strcmp(res->config[i].key, key) == 0)
+		if (res->config[i].key == key || strcmp(res->config[i].key, key) == 0)
 			return res->config[i].value;
 	return NULL;
 }
@@ -128,10 +139,11 @@ void bs_reader_reset(bs_reader *r, FILE *in, const char *file, const char *label
 	bs_lines_reset(&r->lines, in);
 	clear_pending(r);
 	r->result.nconfig = 0;
+	bs_map_init(&r->config_pos, r->interns->arena);
 	r->result.nvalues = 0;
 	r->result.file = file;
 	r->result.line = 0;
-	bs_result_set_config(&r->result, bs_intern(r->interns, ".file", 5),
+	set_config(r, bs_intern(r->interns, ".file", 5),
 	                     bs_intern(r->interns, label, strlen(label)), 0);
 }
 
@@ -549,7 +561,7 @@ static int parse_config_line(bs_reader *r, const char *line, size_t n)
 		while (vlen > 0 && (*val == ' ' || *val == '\t'))
 			val++, vlen--;
 	}
-	bs_result_set_config(&r->result, key, vlen ? intern_n(r, val, vlen) : "", 1);
+	set_config(r, key, vlen ? intern_n(r, val, vlen) : "", 1);
 	return 1;
 }
 

@@ -109,6 +109,7 @@ typedef struct bs_reader {
 	bs_result result;
 	bs_buf message;
 	bs_buf tidy;               /* scratch for tidying units */
+	bs_map config_pos;         /* interned key pointer -> position in result.config + 1 */
 	char **pending;     /* queued syntax messages from one Unit line */
 	size_t npending, pending_cap, pending_pos;
 	/* The units of the previous result, by position: result lines of a
@@ -126,8 +127,6 @@ void bs_reader_free(bs_reader *r);
 void bs_reader_reset(bs_reader *r, FILE *in, const char *file, const char *label);
 enum bs_record bs_reader_next(bs_reader *r);
 
-/* Sets (or with value "" deletes) a configuration key of a result. */
-void bs_result_set_config(bs_result *res, const char *key, const char *value, int file);
 /* The value of a configuration key, or NULL. */
 const char *bs_result_get_config(const bs_result *res, const char *key);
 

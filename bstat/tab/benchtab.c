@@ -50,6 +50,7 @@ typedef struct btable {
 		double value;
 	} *samples;                 /* in input order */
 	size_t nsamples, samples_cap;
+	bs_map residues;            /* (cell, residue key) pairs seen */
 } btable;
 
 struct bs_builder {
@@ -108,6 +109,7 @@ static btable *table_for(bs_builder *b, int key)
 		btable *t = &b->tables[b->ntables++];
 		memset(t, 0, sizeof *t);
 		t->key = key;
+		bs_map_init(&t->residues, b->arena);
 		b->table_of_key[key] = (int)b->ntables;
 	}
 	return &b->tables[b->table_of_key[key] - 1];
@@ -172,13 +174,14 @@ void bs_builder_add(bs_builder *b, const bs_result *res)
 		c->n++;
 		if (c->nres > 0 && c->last_residue == resid)
 			continue;
-		size_t j;
-		for (j = 0; j < c->nres && c->residue[j] != resid; j++)
-			;
-		if (j == c->nres) {
+		/* A set of (cell, residue key) pairs: a cell pooling thousands of
+		 * configurations must not scan its list for each value. */
+		int pair[2] = { (int)(c - t->cells), resid }, created;
+		bs_map_put(&t->residues, (const char *)pair, sizeof pair, 0, &created);
+		c->last_residue = resid;
+		if (created) {
 			bs_agrow(b->arena, &c->residue, &c->res_cap, c->nres + 1, sizeof *c->residue);
 			c->residue[c->nres++] = resid;
-			c->last_residue = resid;
 		}
 	}
 	b->count++;
