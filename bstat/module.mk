@@ -33,9 +33,18 @@ BSTAT_TESTS := $(BUILD)/tests/test_bstat_benchfmt $(BUILD)/tests/test_bstat_benc
                $(BUILD)/tests/test_bstat_cli $(BUILD)/tests/test_bstat_table \
                $(BUILD)/tests/test_bstat_gate $(BUILD)/tests/test_gate_failopen
 
-OBJS += $(BSTAT_OBJS) $(patsubst $(BUILD)/tests/%,$(BUILD)/tests/%.o,$(BSTAT_TESTS))
-UNIT_TESTS += $(BSTAT_TESTS)
-SAN_TESTS  += $(BSTAT_TESTS)
+# Fault injection: the failing allocator wraps malloc & co. at link time,
+# so the test also runs under ASan (make asan).
+BSTAT_FAULT_TEST := $(BUILD)/tests/test_bstat_faults
+FAULT_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
+
+OBJS += $(BSTAT_OBJS) $(patsubst $(BUILD)/tests/%,$(BUILD)/tests/%.o,$(BSTAT_TESTS) $(BSTAT_FAULT_TEST)) \
+        $(BUILD)/tests/fault/fault_malloc.o
+UNIT_TESTS += $(BSTAT_TESTS) $(BSTAT_FAULT_TEST)
+SAN_TESTS  += $(BSTAT_TESTS) $(BSTAT_FAULT_TEST)
+
+$(BSTAT_FAULT_TEST): $(BSTAT_FAULT_TEST).o $(BUILD)/tests/fault/fault_malloc.o $(BSTAT_LIBS)
+	$(CC) $(CFLAGS) $(FAULT_WRAP) -o $@ $< $(BUILD)/tests/fault/fault_malloc.o $(BSTAT_LINK) -lcmocka
 E2E_TESTS  += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh
 LINT_FILES += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh \
               tests/data/bstat/gen_large.sh

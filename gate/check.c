@@ -111,6 +111,9 @@ static void judge(walk *w, const bs_table *t, const char *benchmark, const char 
 	case GATE_INVALID:
 		r->invalid++;
 		break;
+	case GATE_NO_MEMORY:
+		r->no_memory++;
+		break;
 	case GATE_UNDERPOWERED:
 		r->underpowered++;
 		break;
@@ -282,5 +285,5 @@ int gate_status(const gate_report *r)
 		return 1;
 	/* Nothing gated means nothing was checked: a run whose memory columns
 	 * vanished must not pass; nor may a metric too small to judge. */
-	return r->gated == 0 || r->invalid > 0 || r->underpowered > 0 ? 2 : 0;
+	return r->gated == 0 || r->invalid > 0 || r->underpowered > 0 || r->no_memory > 0 ? 2 : 0;
 }

@@ -92,7 +92,8 @@ enum gate_verdict {
 	GATE_REGRESSED,             /* rule 3 fired */
 	GATE_ZERO_BASELINE,         /* rule 2 fired */
 	GATE_INVALID,               /* a sample is NaN or infinite: cannot judge */
-	GATE_UNDERPOWERED           /* too few samples for p <= alpha: cannot judge */
+	GATE_UNDERPOWERED,          /* too few samples for p <= alpha: cannot judge */
+	GATE_NO_MEMORY              /* the statistics ran out of memory: cannot judge */
 };
 
 typedef struct gate_finding {
@@ -161,6 +162,7 @@ typedef struct gate_report {
 	size_t invalid;             /* gated pairs with a NaN or infinite sample */
 	size_t improved;
 	size_t underpowered;        /* gated pairs too small for p <= alpha */
+	size_t no_memory;           /* gated pairs whose statistics ran out of memory */
 	const gate_item *first_underpowered;
 	bs_buf config_diff;         /* common == 0: "pkg: a vs b" for each differing key */
 	bs_buf config_keys;         /* their names, joined by ',' (for -ignore) */
@@ -179,7 +181,8 @@ void gate_report_free(gate_report *r);
  * 0 pass; 1 regression (a rule fired, or a benchmark is missing and that is
  * not allowed); 2 could not judge: fewer than two columns, no benchmark on
  * both sides, nothing gated, a gated sample that is not a number, or a
- * gated metric with too few samples (and nothing failed).
+ * gated metric with too few samples or whose statistics ran out of memory
+ * (and nothing failed).
  */
 int gate_status(const gate_report *r);
 

@@ -92,6 +92,12 @@ gate_finding gate_judge(const gate_config *cfg, const char *unit,
 		f.exact_broken = 1;
 		cmp = st_compare(ST_ASSUME_NOTHING, base->values, base->n, now->values, now->n,
 		                 cfg->alpha);
+		for (int i = 0; i < cmp.nwarnings; i++)
+			if (cmp.warnings[i].kind == ST_WARN_NO_MEMORY) {
+				/* stats' sticky error: this p is not the one asked for. */
+				f.verdict = GATE_NO_MEMORY;
+				return f;
+			}
 		f.base_center = st_summarize(ST_ASSUME_NOTHING, base->values, base->n, 0.95).center;
 		f.new_center = st_summarize(ST_ASSUME_NOTHING, now->values, now->n, 0.95).center;
 		f.delta = relative_change(f.base_center, f.new_center);
@@ -125,6 +131,7 @@ const char *gate_verdict_name(enum gate_verdict v)
 	case GATE_ZERO_BASELINE: return "rose from zero";
 	case GATE_INVALID: return "not a number";
 	case GATE_UNDERPOWERED: return "too few samples";
+	case GATE_NO_MEMORY: return "out of memory";
 	}
 	return "?";
 }

@@ -67,6 +67,8 @@ static void describe(const gate_item *it, item_text *x)
 		snprintf(x->rule, sizeof x->rule, "improved%s", broken);
 	else if (f->verdict == GATE_INVALID)
 		snprintf(x->rule, sizeof x->rule, "a sample is not a number: cannot judge");
+	else if (f->verdict == GATE_NO_MEMORY)
+		snprintf(x->rule, sizeof x->rule, "out of memory computing the U test: cannot judge");
 	else if (f->verdict == GATE_UNDERPOWERED)
 		snprintf(x->rule, sizeof x->rule, "too few samples for p <= %s: cannot judge; run at least %zu per side%s",
 		         alpha_text, f->need, broken);
@@ -106,6 +108,9 @@ static void could_not_judge(const gate_report *r, bs_buf *out)
 			              r->config_diff.s, r->config_keys.s);
 		else
 			bs_buf_puts(out, " (their configuration agrees: the benchmark names differ)");
+	} else if (r->no_memory) {
+		bs_buf_printf(out, "out of memory computing the U test for %zu gated metric%s",
+		              r->no_memory, r->no_memory == 1 ? "" : "s");
 	} else if (r->invalid) {
 		bs_buf_printf(out, "%zu gated metric%s had a sample that is not a number",
 		              r->invalid, r->invalid == 1 ? "" : "s");

@@ -197,7 +197,7 @@ static void test_hostile(void **state)
 	assert_non_null(strstr(out.s, "value out of range"));
 	assert_non_null(strstr(out.s, "R \x80 1 2 \xc3"));
 	bs_buf_free(&out);
-	free(text);
+	bs_free(text);
 }
 
 /* The parser's fast path for short plain decimals must give strtod's

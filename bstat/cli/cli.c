@@ -274,6 +274,11 @@ static void add_result(run *r, bs_result *res)
 	}
 }
 
+static void close_input(void *in)
+{
+	bs_input_close(in);
+}
+
 static int read_input(run *r, bs_reader *rd, const char *path, const char *label, FILE *err)
 {
 	FILE *in;
@@ -281,6 +286,7 @@ static int read_input(run *r, bs_reader *rd, const char *path, const char *label
 		fprintf(err, "bstat: %s: %s\n", path, strerror(errno));
 		return 2;
 	}
+	bs_cleanup_push(close_input, in);
 	bs_reader_reset(rd, in, path, label);
 	size_t results = 0;
 	enum bs_record rec;
@@ -302,6 +308,7 @@ static int read_input(run *r, bs_reader *rd, const char *path, const char *label
 		fprintf(err, "bstat: %s: no benchmark results\n", path);
 		status = 2;
 	}
+	bs_cleanup_forget(close_input, in);
 	bs_input_close(in);
 	return status;
 }
@@ -381,7 +388,7 @@ done:
 	bs_unit_meta_free(&r.units);
 	bs_map_free(&r.interns);
 	bs_buf_free(&msg);
-	free(r.saved);
+	bs_free(r.saved);
 	return status;
 }
 
@@ -449,7 +456,7 @@ static void warn_unused_rules(const bs_options *o, const gate_config *cfg,
  */
 static int run_gate(const bs_options *o, const gate_config *cfg, bs_arena *a,
                     const bs_tables *judged, const bs_build_info *info, enum bs_format fmt,
-                    bs_buf *report)
+                    bs_buf *report, FILE *err)
 {
 	gate_context ctx = { .ninputs = o->nfiles, .col = o->col, .gate_filter = o->gate_filter,
 	                     .gate_filtered = info->gate_filtered };
@@ -460,6 +467,8 @@ static int run_gate(const bs_options *o, const gate_config *cfg, bs_arena *a,
 	else
 		gate_render_text(&r, report);
 	int status = gate_status(&r);
+	if (r.no_memory)
+		fprintf(err, "bstat: out of memory computing a U test for the gate\n");
 	gate_report_free(&r);
 	return status;
 }
@@ -501,7 +510,44 @@ static int write_all(const bs_buf *b, FILE *f)
 	return fflush(f) == 0 ? 0 : -1;
 }
 
+static int run_command(int argc, char **argv, FILE *out, FILE *err);
+
+/*
+ * Out of memory anywhere below lands here (util.h): everything the run
+ * allocated is already freed, the inputs closed, and the command says so.
+ */
 int bs_main(int argc, char **argv, FILE *out, FILE *err)
+{
+	jmp_buf jb;
+	if (setjmp(jb)) {
+		bs_oom_catch(NULL);
+		fprintf(err, "bstat: out of memory\n");
+		fflush(err);
+		return 2;
+	}
+	bs_oom_catch(&jb);
+	int status = run_command(argc, argv, out, err);
+	bs_oom_catch(NULL);
+	return status;
+}
+
+/* The statistics library's sticky errors: a comparison it could not
+ * compute exactly for lack of memory is not the answer asked for. */
+static int stats_ran_out(const bs_tables *ts)
+{
+	for (size_t i = 0; ts && i < ts->n; i++) {
+		const bs_table *t = &ts->tables[i];
+		for (size_t k = 0; k < t->nrows * t->ncols; k++) {
+			const bs_cell *c = t->cells[k];
+			for (int w = 0; c && c->base && w < c->cmp.nwarnings; w++)
+				if (c->cmp.warnings[w].kind == ST_WARN_NO_MEMORY)
+					return 1;
+		}
+	}
+	return 0;
+}
+
+static int run_command(int argc, char **argv, FILE *out, FILE *err)
 {
 	bs_options o;
 	bs_options_default(&o);
@@ -537,6 +583,10 @@ int bs_main(int argc, char **argv, FILE *out, FILE *err)
 		        "(listed above)\n", info.syntax_errors, info.syntax_errors == 1 ? "" : "s");
 		status = 2;
 	}
+	if (status == 0 && (stats_ran_out(ts) || stats_ran_out(gated))) {
+		fprintf(err, "bstat: out of memory computing a U test's exact distribution\n");
+		status = 2;
+	}
 	if (status != 0) {
 		bs_arena_free(a);
 		return status;
@@ -544,7 +594,7 @@ int bs_main(int argc, char **argv, FILE *out, FILE *err)
 	bs_buf text = { 0 }, warnings = { 0 }, gate = { 0 };
 	if (o.gate) {
 		warn_unused_rules(&o, &cfg, ts, err);
-		status = run_gate(&o, &cfg, a, gated ? gated : ts, &info, fmt, &gate);
+		status = run_gate(&o, &cfg, a, gated ? gated : ts, &info, fmt, &gate, err);
 	}
 	if (render(ts, fmt, &text, &warnings) < 0) {
 		fprintf(err, "bstat: out of memory formatting JSON\n");

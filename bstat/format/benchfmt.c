@@ -43,7 +43,7 @@ void bs_unit_meta_init(bs_unit_meta *m, bs_arena *a)
 void bs_unit_meta_free(bs_unit_meta *m)
 {
 	bs_map_free(&m->map);
-	free(m->values);
+	bs_free(m->values);
 	m->values = NULL;
 }
 
@@ -76,16 +76,16 @@ void bs_reader_init(bs_reader *r, bs_map *interns, bs_unit_meta *units)
 static void clear_pending(bs_reader *r)
 {
 	for (size_t i = 0; i < r->npending; i++)
-		free(r->pending[i]);
+		bs_free(r->pending[i]);
 	r->npending = r->pending_pos = 0;
 }
 
 void bs_reader_free(bs_reader *r)
 {
 	clear_pending(r);
-	free(r->pending);
-	free(r->result.config);
-	free(r->result.values);
+	bs_free(r->pending);
+	bs_free(r->result.config);
+	bs_free(r->result.values);
 	bs_lines_free(&r->lines);
 	bs_buf_free(&r->message);
 	bs_buf_free(&r->tidy);
@@ -360,7 +360,7 @@ int bs_parse_float(const char *s, size_t n, double *out, const char **err)
 	double v = strtod(copy, NULL);
 	int range = !special && isinf(v);
 	if (copy != stack)
-		free(copy);
+		bs_free(copy);
 	if (range) {
 		*err = "value out of range";
 		return -1;

@@ -11,7 +11,6 @@
 #include "format.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 enum { BLOCK = 64 * 1024 };
@@ -43,15 +42,15 @@ void bs_lines_reset(bs_lines *l, FILE *in)
 
 void bs_lines_free(bs_lines *l)
 {
-	free(l->block);
-	free(l->line);
+	bs_free(l->block);
+	bs_free(l->line);
 	memset(l, 0, sizeof *l);
 }
 
 /* Refills the block; 1 with data, 0 at the end, -1 on a read error. */
 static int refill(bs_lines *l)
 {
-	if (!l->block && !(l->block = malloc(BLOCK))) {
+	if (!l->block && !(l->block = bs_try_realloc(NULL, BLOCK))) {
 		l->err = ENOMEM;
 		return -1;
 	}
@@ -80,7 +79,7 @@ static int append(bs_lines *l, const char *s, size_t n)
 		size_t cap = l->cap ? l->cap : 256;
 		while (cap < l->len + n + 1)
 			cap *= 2;
-		char *p = realloc(l->line, cap);
+		char *p = bs_try_realloc(l->line, cap);
 		if (!p) {
 			l->err = ENOMEM;
 			return -1;

@@ -9,12 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void release_proc(void *p)
+{
+	bs_proc_free(p);
+}
+
 bs_proc *bs_proc_new(bs_arena *a, bs_map *interns)
 {
 	bs_proc *p = bs_alloc(a, sizeof *p);
 	p->arena = a;
 	p->interns = interns;
 	bs_map_init(&p->config_keys, a);
+	/* Compiled regexps hold memory regfree must release, out of memory
+	 * or not. */
+	bs_cleanup_push(release_proc, p);
 	return p;
 }
 
@@ -22,11 +30,12 @@ void bs_proc_free(bs_proc *p)
 {
 	if (!p)
 		return;
+	bs_cleanup_forget(release_proc, p);
 	bs_regex_list_free(&p->regexes);
 	bs_buf_free(&p->scratch);
 	for (size_t i = 0; i < p->nfilters; i++)
-		free(p->filters[i]->mask);
-	free(p->filters);
+		bs_free(p->filters[i]->mask);
+	bs_free(p->filters);
 }
 
 int bs_extractor_for(const char *key, bs_extractor *e, const char **err)
@@ -96,7 +105,7 @@ static const char *full_excluded(bs_proc *p, const bs_result *r, size_t *len)
 			bs_buf_add(b, parts[i].s, parts[i].len);
 	}
 	if (parts != stack)
-		free(parts);
+		bs_free(parts);
 	*len = b->len;
 	return b->s ? b->s : "";
 }
@@ -132,7 +141,7 @@ const char *bs_extract(bs_proc *p, const bs_extractor *e, const bs_result *r)
 					break;
 				}
 		if (parts != stack)
-			free(parts);
+			bs_free(parts);
 		return out;
 	}
 	}

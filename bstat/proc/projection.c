@@ -530,7 +530,7 @@ void bs_sort_keys(bs_projection *pr, int *keys, size_t n)
 {
 	int *tmp = bs_xrealloc(NULL, (n + 1) * sizeof *tmp);
 	merge_sort(pr, keys, tmp, n);
-	free(tmp);
+	bs_free(tmp);
 }
 
 size_t bs_nonsingular_fields(bs_projection *pr, const int *keys, size_t n, bs_buf *names)

@@ -48,9 +48,9 @@ void bs_regex_list_free(bs_regex_list *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		regfree(l->items[i]);
-		free(l->items[i]);
+		bs_free(l->items[i]);
 	}
-	free(l->items);
+	bs_free(l->items);
 	l->items = NULL;
 	l->n = l->cap = 0;
 }
@@ -339,16 +339,20 @@ static tok regexp_tok(tokz *t, tokz *next)
 	char *expr = bs_strndup(t->a, s, i), why[160];
 	if (repeat_problem(expr, i, why, sizeof why))
 		return error_at(t, why, next);
+	/* Everything that allocates comes first: once regcomp has succeeded,
+	 * nothing may run out of memory before the list holds the regexp
+	 * (which is what the out-of-memory cleanup regfrees). */
+	bs_grow(&t->res->items, &t->res->cap, t->res->n + 1, sizeof *t->res->items);
+	const char *pattern = posix_digits(t->a, expr);
 	regex_t *re = bs_xrealloc(NULL, sizeof *re);
-	int rc = regcomp(re, posix_digits(t->a, expr), REG_EXTENDED);
+	int rc = regcomp(re, pattern, REG_EXTENDED);
 	if (rc != 0) {
 		char msg[256], full[300];
 		regerror(rc, re, msg, sizeof msg);
-		free(re);
+		bs_free(re);
 		snprintf(full, sizeof full, "error parsing regexp: %s", msg);
 		return error_at(t, full, next);
 	}
-	bs_grow(&t->res->items, &t->res->cap, t->res->n + 1, sizeof *t->res->items);
 	t->res->items[t->res->n++] = re;
 	size_t after = 1 + i + 1; /* offset of the text after the closing '/' */
 	if (after < t->n && !space_len(t->q + after, t->n - after) && !is_start_op(t->q[after])) {

@@ -70,7 +70,7 @@ static void emit(csvrow *r, bs_buf *out, size_t *count)
 			}
 			bs_buf_putc(out, '"');
 		}
-		free(r->fields[i]);
+		bs_free(r->fields[i]);
 	}
 	bs_buf_putc(out, '\n');
 	r->n = 0;
@@ -158,7 +158,7 @@ static size_t render_table(const bs_table *t, size_t start_row, bs_buf *out, bs_
 	}
 	clear_to(&r, start_col(t->ncols));
 	emit(&r, out, &count);
-	free(r.fields);
+	bs_free(r.fields);
 	return count;
 }
 
@@ -174,7 +174,7 @@ static void csv_hdr(void *p, const char *line)
 	size_t dummy = 0;
 	push(&r, line);
 	emit(&r, h->out, &dummy);
-	free(r.fields);
+	bs_free(r.fields);
 	(*h->row)++;
 }
 

@@ -105,8 +105,18 @@ static cJSON *table_json(const bs_table *t)
 	return o;
 }
 
+/* cJSON allocates through bstat's list and its out-of-memory policy: its
+ * API leaks on a failed allocation (an item whose parent could not be made
+ * is never freed), so it is never given NULL; running out frees its blocks
+ * with the rest. */
+static void *json_alloc(size_t n)
+{
+	return bs_xrealloc(NULL, n);
+}
+
 int bs_render_json(const bs_tables *ts, bs_buf *out)
 {
+	cJSON_InitHooks(&(cJSON_Hooks){ .malloc_fn = json_alloc, .free_fn = bs_free });
 	cJSON *root = cJSON_CreateObject(), *tables = cJSON_CreateArray();
 	cJSON_AddItemToObject(root, "alpha", num(ts->alpha));
 	cJSON_AddItemToObject(root, "confidence", num(ts->confidence));
@@ -119,6 +129,6 @@ int bs_render_json(const bs_tables *ts, bs_buf *out)
 		return -1;
 	bs_buf_puts(out, text);
 	bs_buf_putc(out, '\n');
-	free(text);
+	cJSON_free(text);
 	return 0;
 }

@@ -101,7 +101,7 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 		}
 		bs_buf_putc(out, '\n');
 	}
-	free(centers);
+	bs_free(centers);
 	if (t->nrows > 1) {
 		bs_buf_puts(out, "|");
 		bs_md_cell(out, t->summary_label);

@@ -91,11 +91,11 @@ static void render_header(bs_tt *o, const bs_table *t, int redge)
 		}
 		bs_tt_col(o, redge);
 		bs_tt_cell_add(o, "", BS_TT_LEFT, " │");
-		free(cur);
+		bs_free(cur);
 		cur = next;
 		ncur = nnext;
 	}
-	free(cur);
+	bs_free(cur);
 }
 
 static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
@@ -151,7 +151,7 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 			}
 		}
 	}
-	free(centers);
+	bs_free(centers);
 
 	if (t->nrows > 1) {
 		bs_tt_row(&o);

@@ -80,16 +80,16 @@ void bs_builder_free(bs_builder *b)
 		return;
 	for (size_t i = 0; i < b->ntables; i++) {
 		btable *t = &b->tables[i];
-		free(t->cells);
-		free(t->samples);
-		free(t->rows);
-		free(t->cols);
-		free(t->row_first);
-		free(t->col_seen);
+		bs_free(t->cells);
+		bs_free(t->samples);
+		bs_free(t->rows);
+		bs_free(t->cols);
+		bs_free(t->row_first);
+		bs_free(t->col_seen);
 	}
-	free(b->tables);
-	free(b->table_of_key);
-	free(b->tkeys);
+	bs_free(b->tables);
+	bs_free(b->table_of_key);
+	bs_free(b->tkeys);
 }
 
 size_t bs_builder_count(const bs_builder *b)
@@ -220,7 +220,7 @@ static double **gather_samples(bs_arena *a, const btable *bt)
 		const struct sample *s = &bt->samples[i];
 		values[s->cell][fill[s->cell]++] = s->value;
 	}
-	free(fill);
+	bs_free(fill);
 	return values;
 }
 
@@ -303,8 +303,8 @@ static void summarize_col(bs_arena *a, bs_table *t, size_t col, size_t nbase)
 	}
 	s->notes = ns.items;
 	s->nnotes = ns.n;
-	free(centers);
-	free(ratios);
+	bs_free(centers);
+	bs_free(ratios);
 }
 
 static const char **key_strings(bs_arena *a, bs_projection *pr, int key, bs_field **fields, size_t n)
@@ -377,7 +377,7 @@ static void finish_table(bs_builder *b, btable *bt, bs_table *t, double confiden
 		summarize_cell(b, t, bc, values[i], cell, confidence);
 		t->cells[r * t->ncols + c] = cell;
 	}
-	free(values);
+	bs_free(values);
 	size_t nbase = 0;
 	for (size_t r = 0; r < t->nrows; r++) {
 		bs_cell *base = t->cells[r * t->ncols];
@@ -410,6 +410,6 @@ bs_tables *bs_builder_finish(bs_builder *b, double confidence, double alpha,
 	for (size_t i = 0; i < ts->n; i++)
 		finish_table(b, &b->tables[b->table_of_key[keys[i]] - 1], &ts->tables[i],
 		             confidence, alpha, units);
-	free(keys);
+	bs_free(keys);
 	return ts;
 }

@@ -129,13 +129,11 @@ static void fit_span(const bs_tt *t, const bs_tt_cell *c, long w, long *ws, int 
 void bs_tt_format(bs_tt *t, bs_buf *out)
 {
 	int nc = t->ncols;
-	long *lmargin = calloc((size_t)nc + 1, sizeof *lmargin);
-	long *ws = calloc((size_t)nc + 1, sizeof *ws);
-	long *offs = calloc((size_t)nc + 2, sizeof *offs);
-	int *span_cols = calloc((size_t)nc + 1, sizeof *span_cols);
-	size_t *spanning = calloc(t->ncells + 1, sizeof *spanning), nspanning = 0;
-	if (!lmargin || !ws || !offs || !span_cols || !spanning)
-		abort();
+	long *lmargin = bs_xcalloc((size_t)nc + 1, sizeof *lmargin);
+	long *ws = bs_xcalloc((size_t)nc + 1, sizeof *ws);
+	long *offs = bs_xcalloc((size_t)nc + 2, sizeof *offs);
+	int *span_cols = bs_xcalloc((size_t)nc + 1, sizeof *span_cols);
+	size_t *spanning = bs_xcalloc(t->ncells + 1, sizeof *spanning), nspanning = 0;
 	for (size_t i = 0; i < t->ncells; i++) {
 		bs_tt_cell *c = &t->cells[i];
 		c->width = (long)bs_utf8_len(c->value);
@@ -201,17 +199,17 @@ void bs_tt_format(bs_tt *t, bs_buf *out)
 	}
 	if (t->ncells > 0)
 		bs_buf_putc(out, '\n');
-	free(lmargin);
-	free(ws);
-	free(offs);
-	free(span_cols);
-	free(spanning);
+	bs_free(lmargin);
+	bs_free(ws);
+	bs_free(offs);
+	bs_free(span_cols);
+	bs_free(spanning);
 }
 
 void bs_tt_free(bs_tt *t)
 {
 	bs_arena_free(t->texts);
-	free(t->cells);
-	free(t->shrink);
+	bs_free(t->cells);
+	bs_free(t->shrink);
 	memset(t, 0, sizeof *t);
 }

@@ -1,4 +1,5 @@
-/* util.c — arena, byte buffer, string map and UTF-8 helpers for bstat. */
+/* util.c — allocation with one out-of-memory policy, arena, byte buffer,
+ * string map and UTF-8 helpers for bstat. */
 #include "util/util.h"
 
 #include <math.h>
@@ -7,12 +8,128 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Every block carries two links ahead of the caller's bytes, so that the
+ * whole list can be freed when memory runs out. The union keeps the
+ * caller's bytes aligned for any type. */
+typedef union block {
+	struct {
+		union block *prev, *next;
+	} link;
+	max_align_t align;
+} block;
+
+static block heap = { .link = { &heap, &heap } };
+static size_t live;
+static jmp_buf *recovery;
+static struct cleanup {
+	void (*fn)(void *);
+	void *arg;
+} cleanups[BS_MAX_CLEANUPS];
+static size_t ncleanups;
+
+static void link_block(block *b)
+{
+	b->link.prev = &heap;
+	b->link.next = heap.link.next;
+	heap.link.next->link.prev = b;
+	heap.link.next = b;
+}
+
+static void unlink_block(block *b)
+{
+	b->link.prev->link.next = b->link.next;
+	b->link.next->link.prev = b->link.prev;
+}
+
+void *bs_try_realloc(void *p, size_t n)
+{
+	block *old = p ? (block *)p - 1 : NULL;
+	if (n > SIZE_MAX - sizeof(block))
+		return NULL;
+	if (old)
+		unlink_block(old);
+	block *b = realloc(old, sizeof(block) + (n ? n : 1));
+	if (!b) {
+		if (old)
+			link_block(old); /* realloc left it as it was */
+		return NULL;
+	}
+	link_block(b);
+	live += old == NULL;
+	return b + 1;
+}
+
+void bs_free(void *p)
+{
+	if (!p)
+		return;
+	block *b = (block *)p - 1;
+	unlink_block(b);
+	live--;
+	free(b);
+}
+
+/* Runs the cleanups, newest first, then frees every block, then jumps. */
+static _Noreturn void out_of_memory(void)
+{
+	jmp_buf *jb = recovery;
+	if (!jb)
+		abort();
+	recovery = NULL;
+	while (ncleanups > 0) {
+		struct cleanup c = cleanups[--ncleanups];
+		c.fn(c.arg);
+	}
+	while (heap.link.next != &heap)
+		bs_free(heap.link.next + 1);
+	longjmp(*jb, 1);
+}
+
 void *bs_xrealloc(void *p, size_t n)
 {
-	void *q = realloc(p, n ? n : 1);
+	void *q = bs_try_realloc(p, n);
 	if (!q)
-		abort();
+		out_of_memory();
 	return q;
+}
+
+void *bs_xcalloc(size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		out_of_memory();
+	void *p = bs_xrealloc(NULL, n * size);
+	memset(p, 0, n * size);
+	return p;
+}
+
+void bs_oom_catch(jmp_buf *jb)
+{
+	recovery = jb;
+	if (!jb)
+		ncleanups = 0;
+}
+
+int bs_cleanup_push(void (*fn)(void *), void *arg)
+{
+	if (ncleanups == BS_MAX_CLEANUPS)
+		return -1;
+	cleanups[ncleanups++] = (struct cleanup){ fn, arg };
+	return 0;
+}
+
+void bs_cleanup_forget(void (*fn)(void *), void *arg)
+{
+	for (size_t i = ncleanups; i-- > 0;)
+		if (cleanups[i].fn == fn && cleanups[i].arg == arg) {
+			memmove(&cleanups[i], &cleanups[i + 1], (ncleanups - i - 1) * sizeof *cleanups);
+			ncleanups--;
+			return;
+		}
+}
+
+size_t bs_live_blocks(void)
+{
+	return live;
 }
 
 struct bs_arena {
@@ -39,9 +156,9 @@ void bs_arena_free(bs_arena *a)
 		return;
 	for (struct chunk *c = a->head, *next; c; c = next) {
 		next = c->next;
-		free(c);
+		bs_free(c);
 	}
-	free(a);
+	bs_free(a);
 }
 
 void *bs_alloc(bs_arena *a, size_t n)
@@ -147,7 +264,7 @@ void bs_buf_clear(bs_buf *b)
 
 void bs_buf_free(bs_buf *b)
 {
-	free(b->s);
+	bs_free(b->s);
 	b->s = NULL;
 	b->len = b->cap = 0;
 }

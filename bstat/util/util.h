@@ -4,17 +4,44 @@
  * interning and for "first seen" orders. Nothing here is public API.
  *
  * Ownership: everything allocated from a bs_arena lives until
- * bs_arena_free. Out of memory aborts the process (bs_xrealloc): a
- * comparison tool has no useful way to continue without memory, and
- * threading NULL checks through every table cell would hide the logic.
+ * bs_arena_free; every other block from bs_xrealloc until bs_free.
+ *
+ * Out of memory, the one policy: every bstat allocation goes through
+ * bs_xrealloc/bs_try_realloc, which keep their blocks on one list. The
+ * command sets a recovery point (bs_oom_catch); when memory runs out,
+ * bs_xrealloc runs the registered cleanups (open inputs, compiled regexps),
+ * frees every block still on the list and longjmps there, where the command
+ * reports "out of memory" and exits 2. No caller threads NULL checks through
+ * every table cell, and nothing leaks. Without a recovery point (a library
+ * user, the fuzz target) it aborts. The list and the recovery point are
+ * process-wide: one bs_main at a time.
  */
 #ifndef BSTAT_UTIL_H
 #define BSTAT_UTIL_H
 
+#include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
 
+/* realloc that never returns NULL (see above); n == 0 allocates 1 byte. */
 void *bs_xrealloc(void *p, size_t n);
+/* Zeroed bs_xrealloc(NULL, n * size), overflow checked. */
+void *bs_xcalloc(size_t n, size_t size);
+/* realloc on the same list that returns NULL when memory runs out (for
+ * callers that report it themselves: the line reader, cJSON). */
+void *bs_try_realloc(void *p, size_t n);
+/* Frees a block from any of the three (NULL is fine). */
+void bs_free(void *p);
+
+/* Sets (jb) or clears (NULL) the recovery point. */
+void bs_oom_catch(jmp_buf *jb);
+/* Registers fn(arg) to run when memory runs out, until forgotten. At most
+ * BS_MAX_CLEANUPS at once; returns -1 when full (then nothing is kept). */
+enum { BS_MAX_CLEANUPS = 16 };
+int bs_cleanup_push(void (*fn)(void *), void *arg);
+void bs_cleanup_forget(void (*fn)(void *), void *arg);
+/* Blocks on the list now (for tests: none once a run has finished). */
+size_t bs_live_blocks(void);
 
 typedef struct bs_arena bs_arena;
 bs_arena *bs_arena_new(void);
