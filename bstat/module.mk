@@ -11,7 +11,7 @@ BSTAT_FORMAT   := $(BSTAT_O)/format/input.o $(BSTAT_O)/format/benchfmt.o \
 BSTAT_PROC     := $(BSTAT_O)/proc/query.o $(BSTAT_O)/proc/projection.o \
                   $(BSTAT_O)/proc/extract.o $(BSTAT_O)/proc/filter.o
 BSTAT_TAB      := $(BSTAT_O)/tab/benchtab.o $(BSTAT_O)/tab/texttab.o
-BSTAT_RENDER   := $(BSTAT_O)/render/cells.o $(BSTAT_O)/render/text.o \
+BSTAT_RENDER   := $(BSTAT_O)/render/cells.o $(BSTAT_O)/render/notes.o $(BSTAT_O)/render/text.o \
                   $(BSTAT_O)/render/csv.o $(BSTAT_O)/render/json.o \
                   $(BSTAT_O)/render/markdown.o
 BSTAT_CLI      := $(BSTAT_O)/cli/cli.o

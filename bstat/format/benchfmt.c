@@ -616,11 +616,9 @@ enum bs_record bs_reader_next(bs_reader *r)
 	return BS_REC_EOF;
 }
 
-size_t bs_name_base_len(const char *name, size_t len)
+size_t bs_name_procs_at(const char *name, size_t len)
 {
-	const char *slash = memchr(name, '/', len);
-	if (slash)
-		return (size_t)(slash - name);
+	/* "-" then at least one digit, at the very end. */
 	for (size_t i = len; i-- > 0;) {
 		if (name[i] == '-' && i < len - 1)
 			return i;
@@ -630,18 +628,16 @@ size_t bs_name_base_len(const char *name, size_t len)
 	return len;
 }
 
+size_t bs_name_base_len(const char *name, size_t len)
+{
+	const char *slash = memchr(name, '/', len);
+	return slash ? (size_t)(slash - name) : bs_name_procs_at(name, len);
+}
+
 size_t bs_name_parts(const char *name, size_t len, bs_name_part *base,
                      bs_name_part *parts, size_t max)
 {
-	size_t end = len, nparts = 0;
-	for (size_t i = len; i-- > 0;) {
-		if (name[i] == '-' && i < len - 1) {
-			end = i;
-			break;
-		}
-		if (!(name[i] >= '0' && name[i] <= '9'))
-			break;
-	}
+	size_t end = bs_name_procs_at(name, len), nparts = 0;
 	size_t prev = 0;
 	int first = 1;
 	for (size_t i = 0; i <= end; i++) {

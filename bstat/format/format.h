@@ -144,6 +144,8 @@ typedef struct bs_name_part {
 size_t bs_name_parts(const char *name, size_t len, bs_name_part *base,
                      bs_name_part *parts, size_t max);
 size_t bs_name_base_len(const char *name, size_t len);
+/* Where the -P (GOMAXPROCS) suffix starts, or len when there is none. */
+size_t bs_name_procs_at(const char *name, size_t len);
 
 /*
  * Parses a number as Go's strconv.ParseFloat does (decimal, exponent, hex

@@ -68,24 +68,16 @@ static int refill(bs_lines *l)
 	return -1;
 }
 
-/* Appends s[0..n) to the line, growing it (by doubling) within the bound. */
+/* Appends s[0..n) to the line, within the bound. */
 static int append(bs_lines *l, const char *s, size_t n)
 {
 	if (l->len + n + 1 > BS_LINE_MAX) {
 		l->err = EFBIG;
 		return -1;
 	}
-	if (l->len + n + 1 > l->cap) {
-		size_t cap = l->cap ? l->cap : 256;
-		while (cap < l->len + n + 1)
-			cap *= 2;
-		char *p = bs_try_realloc(l->line, cap);
-		if (!p) {
-			l->err = ENOMEM;
-			return -1;
-		}
-		l->line = p;
-		l->cap = cap;
+	if (bs_try_grow(&l->line, &l->cap, l->len + n + 1, 1) < 0) {
+		l->err = ENOMEM;
+		return -1;
 	}
 	memcpy(l->line + l->len, s, n);
 	l->len += n;

@@ -60,6 +60,28 @@ int bs_extractor_for(const char *key, bs_extractor *e, const char **err)
 	return 0;
 }
 
+/* A name split into parts; parts is stack unless the name has more. */
+typedef struct name_parts {
+	bs_name_part base, stack[64], *parts;
+	size_t n;
+} name_parts;
+
+static void split_name(const bs_result *r, name_parts *np)
+{
+	np->parts = np->stack;
+	np->n = bs_name_parts(r->name, r->name_len, &np->base, np->stack, 64);
+	if (np->n > 64) {
+		np->parts = bs_xrealloc(NULL, np->n * sizeof *np->parts);
+		bs_name_parts(r->name, r->name_len, &np->base, np->parts, np->n);
+	}
+}
+
+static void free_name(name_parts *np)
+{
+	if (np->parts != np->stack)
+		bs_free(np->parts);
+}
+
 static int part_has_prefix(bs_name_part part, const char *key)
 {
 	size_t k = strlen(key);
@@ -78,18 +100,16 @@ static const char *full_excluded(bs_proc *p, const bs_result *r, size_t *len)
 			    r->name[j + k] == '=')
 				found = 1;
 	}
-	if (!found && p->full_exc_procs && memchr(r->name, '-', r->name_len))
+	if (!found && p->full_exc_procs && bs_name_procs_at(r->name, r->name_len) < r->name_len)
 		found = 1;
 	if (!found) {
 		*len = r->name_len;
 		return r->name;
 	}
-	bs_name_part base, stack[64], *parts = stack;
-	size_t n = bs_name_parts(r->name, r->name_len, &base, stack, 64);
-	if (n > 64) {
-		parts = bs_xrealloc(NULL, n * sizeof *parts);
-		bs_name_parts(r->name, r->name_len, &base, parts, n);
-	}
+	name_parts np;
+	split_name(r, &np);
+	bs_name_part base = np.base, *parts = np.parts;
+	size_t n = np.n;
 	bs_buf *b = &p->scratch;
 	bs_buf_clear(b);
 	if (p->full_exc_name)
@@ -104,8 +124,7 @@ static const char *full_excluded(bs_proc *p, const bs_result *r, size_t *len)
 		if (!skip)
 			bs_buf_add(b, parts[i].s, parts[i].len);
 	}
-	if (parts != stack)
-		bs_free(parts);
+	free_name(&np);
 	*len = b->len;
 	return b->s ? b->s : "";
 }
@@ -123,12 +142,10 @@ const char *bs_extract(bs_proc *p, const bs_extractor *e, const bs_result *r)
 		return v ? v : "";
 	}
 	case BS_EXT_PART: {
-		bs_name_part base, stack[64], *parts = stack;
-		size_t n = bs_name_parts(r->name, r->name_len, &base, stack, 64);
-		if (n > 64) {
-			parts = bs_xrealloc(NULL, n * sizeof *parts);
-			bs_name_parts(r->name, r->name_len, &base, parts, n);
-		}
+		name_parts np;
+		split_name(r, &np);
+		const bs_name_part *parts = np.parts;
+		size_t n = np.n;
 		const char *out = "";
 		if (e->gomaxprocs && n > 0 && parts[n - 1].s[0] == '-')
 			out = bs_intern(p->interns, parts[n - 1].s + 1, parts[n - 1].len - 1);
@@ -140,8 +157,7 @@ const char *bs_extract(bs_proc *p, const bs_extractor *e, const bs_result *r)
 					out = bs_intern(p->interns, parts[i].s + k, parts[i].len - k);
 					break;
 				}
-		if (parts != stack)
-			bs_free(parts);
+		free_name(&np);
 		return out;
 	}
 	}

@@ -8,21 +8,22 @@
 
 #include <string.h>
 
-static int check_keys(const bs_qnode *q, const char *query, bs_buf *err)
+/* Checks every key and compiles its extractor, once per filter. */
+static int compile_keys(bs_qnode *q, const char *query, bs_buf *err)
 {
 	if (q->op != BS_Q_MATCH) {
 		for (size_t i = 0; i < q->nsubs; i++)
-			if (check_keys(q->subs[i], query, err) < 0)
+			if (compile_keys(q->subs[i], query, err) < 0)
 				return -1;
 		return 0;
 	}
-	bs_extractor e;
 	const char *msg;
 	if (strcmp(q->key, ".config") == 0) {
 		bs_query_error(err, query, q->off, ".config is only allowed in projections");
 		return -1;
 	}
-	if (strcmp(q->key, ".unit") != 0 && bs_extractor_for(q->key, &e, &msg) < 0) {
+	q->is_unit = strcmp(q->key, ".unit") == 0;
+	if (!q->is_unit && bs_extractor_for(q->key, &q->ext, &msg) < 0) {
 		bs_query_error(err, query, q->off, msg);
 		return -1;
 	}
@@ -46,7 +47,7 @@ bs_filter *bs_filter_new(bs_proc *p, const char *query, bs_buf *err)
 	if (bs_parse_filter(p->arena, &p->regexes, query, &root, err) < 0)
 		return NULL;
 	/* Keys are checked now so errors point into the query. */
-	if (check_keys(root, query, err) < 0)
+	if (compile_keys(root, query, err) < 0)
 		return NULL;
 	bs_filter *f = bs_alloc(p->arena, sizeof *f);
 	f->proc = p;
@@ -76,18 +77,14 @@ static int eval(bs_filter *f, const bs_qnode *q, const bs_result *r, unsigned ch
 	bs_proc *p = f->proc;
 	switch (q->op) {
 	case BS_Q_MATCH:
-		if (strcmp(q->key, ".unit") == 0) {
+		if (q->is_unit) {
 			for (size_t i = 0; i < n; i++)
 				mask[i] = match_value(q, r->values[i].unit) ||
 				          (r->values[i].orig_unit && match_value(q, r->values[i].orig_unit));
 			return 1;
-		} else {
-			bs_extractor e;
-			const char *msg;
-			bs_extractor_for(q->key, &e, &msg);
-			*x = match_value(q, bs_extract(p, &e, r));
-			return 0;
 		}
+		*x = match_value(q, bs_extract(p, &q->ext, r));
+		return 0;
 	case BS_Q_NOT: {
 		int has = eval(f, q->subs[0], r, mask, x, depth);
 		if (!has) {

@@ -18,6 +18,14 @@
 
 #include <regex.h>
 
+enum bs_ext_kind { BS_EXT_NAME, BS_EXT_FULL, BS_EXT_PART, BS_EXT_CONFIG };
+
+typedef struct bs_extractor {
+	enum bs_ext_kind kind;
+	const char *arg;           /* PART: the "/key"; CONFIG: the key */
+	int gomaxprocs;            /* PART for /gomaxprocs: also the -N suffix */
+} bs_extractor;
+
 enum bs_qop { BS_Q_AND, BS_Q_OR, BS_Q_NOT, BS_Q_MATCH };
 
 typedef struct bs_qnode {
@@ -28,6 +36,9 @@ typedef struct bs_qnode {
 	const char *lit;
 	regex_t *re;
 	int off;                    /* byte offset of the key in the query */
+	int is_unit;                /* MATCH on .unit: answers per value */
+	bs_extractor ext;           /* MATCH on anything else: compiled once
+	                             * by bs_filter_new */
 } bs_qnode;
 
 typedef struct bs_qfield {
@@ -56,13 +67,6 @@ void bs_query_error(bs_buf *err, const char *q, int off, const char *msg);
 
 /* ---- extraction and run state ---- */
 
-enum bs_ext_kind { BS_EXT_NAME, BS_EXT_FULL, BS_EXT_PART, BS_EXT_CONFIG };
-
-typedef struct bs_extractor {
-	enum bs_ext_kind kind;
-	const char *arg;           /* PART: the "/key"; CONFIG: the key */
-	int gomaxprocs;            /* PART for /gomaxprocs: also the -N suffix */
-} bs_extractor;
 
 struct bs_proc {
 	bs_arena *arena;

@@ -80,22 +80,33 @@ static bs_field *add_field(bs_projection *pr, bs_field *group, const char *name)
 	return f;
 }
 
-static void init_order(bs_field *f, const bs_qfield *q)
+/* The one place order names are read: "first", "fixed" (key@(a b)),
+ * "alpha", "num". Returns -1 for any other. */
+static int order_named(const char *name, enum bs_order *out)
 {
-	if (strcmp(q->order, "fixed") == 0) {
-		f->order = BS_ORDER_FIXED;
+	static const struct { const char *name; enum bs_order order; } orders[] = {
+		{ "first", BS_ORDER_FIRST }, { "fixed", BS_ORDER_FIXED },
+		{ "alpha", BS_ORDER_ALPHA }, { "num", BS_ORDER_NUM },
+	};
+	for (size_t i = 0; i < sizeof orders / sizeof orders[0]; i++)
+		if (strcmp(name, orders[i].name) == 0) {
+			*out = orders[i].order;
+			return 0;
+		}
+	return -1;
+}
+
+static void init_order(bs_field *f, enum bs_order order, const bs_qfield *q)
+{
+	f->order = order;
+	if (order == BS_ORDER_FIXED) {
 		for (size_t i = 0; i < q->nfixed; i++) {
 			int created;
 			bs_map_ent *e = bs_map_put(&f->rank, q->fixed[i], strlen(q->fixed[i]), (long)i, &created);
 			if (!created)
 				e->value = (long)i; /* upstream's map keeps the last position */
 		}
-	} else if (strcmp(q->order, "alpha") == 0) {
-		f->order = BS_ORDER_ALPHA;
-	} else if (strcmp(q->order, "num") == 0) {
-		f->order = BS_ORDER_NUM;
-	} else {
-		f->order = BS_ORDER_FIRST;
+	} else if (order == BS_ORDER_FIRST) {
 		f->ranked = 1;
 	}
 }
@@ -192,16 +203,15 @@ static int make_field(bs_projection *pr, const char *q, const bs_qfield *qf,
                       bs_filter *filter, bs_buf *err)
 {
 	bs_proc *p = pr->proc;
-	int known = !strcmp(qf->order, "first") || !strcmp(qf->order, "fixed") ||
-	            !strcmp(qf->order, "alpha") || !strcmp(qf->order, "num");
-	if (!known) {
+	enum bs_order order;
+	if (order_named(qf->order, &order) < 0) {
 		bs_buf m = { 0 };
 		bs_buf_printf(&m, "unknown order \"%s\"", qf->order);
 		bs_query_error(err, q, qf->order_off, m.s);
 		bs_buf_free(&m);
 		return -1;
 	}
-	int fixed = strcmp(qf->order, "fixed") == 0;
+	int fixed = order == BS_ORDER_FIXED;
 	if (strcmp(qf->key, ".config") == 0) {
 		if (fixed) {
 			bs_query_error(err, q, qf->order_off, "fixed order not allowed for .config");
@@ -213,7 +223,7 @@ static int make_field(bs_projection *pr, const char *q, const bs_qfield *qf,
 		group->is_tuple = 1;
 		group->idx = -1;
 		bs_map_init(&group->rank, p->arena);
-		init_order(group, qf);
+		init_order(group, order, qf);
 		group->ranked = 0;
 		bs_agrow(p->arena, &pr->root.sub, &pr->root.sub_cap, pr->root.nsub + 1, sizeof *pr->root.sub);
 		pr->root.sub[pr->root.nsub++] = group;
@@ -223,7 +233,7 @@ static int make_field(bs_projection *pr, const char *q, const bs_qfield *qf,
 	if (strcmp(qf->key, ".fullname") == 0) {
 		p->have_fullname = 1;
 		bs_field *f = add_field(pr, &pr->root, ".fullname");
-		init_order(f, qf);
+		init_order(f, order, qf);
 		add_op(pr, OP_FULLNAME, f);
 		pr->reads_name = 1;
 		if (fixed && filter)
@@ -248,7 +258,7 @@ static int make_field(bs_projection *pr, const char *q, const bs_qfield *qf,
 		bs_map_put(&p->config_keys, qf->key, strlen(qf->key), 1, NULL);
 	}
 	bs_field *f = add_field(pr, &pr->root, qf->key);
-	init_order(f, qf);
+	init_order(f, order, qf);
 	proj_op *op = add_op(pr, OP_EXTRACT, f);
 	op->ext = e;
 	pr->reads_name |= e.kind != BS_EXT_CONFIG;

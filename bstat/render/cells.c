@@ -1,6 +1,6 @@
 /*
  * cells.c — the small texts every output format shares: the CI range,
- * the test result, the delta and footnote superscripts, exactly as
+ * the test result and the delta, exactly as
  * benchmath and benchtab spell them (Go's %.0f, %0.3f and %+.2f round
  * like C's printf: correctly, ties to even on the exact binary value).
  */
@@ -69,13 +69,4 @@ void bs_fmt_delta(const st_comparison *c, double old, double now, char *buf, siz
 void bs_fmt_ratio(double ratio, char *buf, size_t size)
 {
 	percent(buf, size, (ratio - 1) * 100, 2, 1);
-}
-
-void bs_superscript(size_t i, bs_buf *out)
-{
-	static const char *digits[] = { "⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹" };
-	char tmp[24];
-	int n = snprintf(tmp, sizeof tmp, "%zu", i);
-	for (int k = 0; k < n; k++)
-		bs_buf_puts(out, digits[tmp[k] - '0']);
 }

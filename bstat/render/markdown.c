@@ -24,31 +24,10 @@ void bs_md_cell(bs_buf *out, const char *s)
 	bs_buf_puts(out, " |");
 }
 
-typedef struct fnotes {
-	const char **list;
-	size_t n, cap;
-	bs_arena *a;
-	bs_map index;
-} fnotes;
-
-static void add_marks(bs_buf *b, fnotes *fn, const char **notes, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		int created;
-		bs_map_ent *e = bs_map_put(&fn->index, notes[i], strlen(notes[i]), (long)fn->n, &created);
-		if (created) {
-			bs_agrow(fn->a, &fn->list, &fn->cap, fn->n + 1, sizeof *fn->list);
-			fn->list[fn->n++] = e->key;
-		}
-		bs_buf_putc(b, ' ');
-		bs_superscript((size_t)e->value + 1, b);
-	}
-}
-
 static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 {
-	fnotes fn = { .a = a };
-	bs_map_init(&fn.index, a);
+	bs_footnotes fn;
+	bs_footnotes_init(&fn, a);
 	bs_buf b = { 0 };
 	char buf[256];
 	enum bs_unit_class cls = bs_unit_class_of(t->unit);
@@ -83,7 +62,7 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 				bs_buf_puts(&b, buf);
 				bs_fmt_range(&cell->summary, buf, sizeof buf);
 				bs_buf_printf(&b, " ± %s", buf);
-				add_marks(&b, &fn, cell->notes, cell->nnotes);
+				bs_footnote_marks(&fn, cell->notes, cell->nnotes, 1, &b);
 			}
 			bs_md_cell(out, b.s);
 			if (c == 0)
@@ -95,7 +74,7 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 				bs_fmt_delta(&cell->cmp, cell->base->summary.center, cell->summary.center, buf, sizeof buf);
 				bs_fmt_test(&cell->cmp, test, sizeof test);
 				bs_buf_printf(&b, "%s (%s)", buf, test);
-				add_marks(&b, &fn, cell->cmp_notes, cell->ncmp_notes);
+				bs_footnote_marks(&fn, cell->cmp_notes, cell->ncmp_notes, 1, &b);
 			}
 			bs_md_cell(out, b.s);
 		}
@@ -114,7 +93,7 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 				bs_buf_puts(&b, buf);
 			}
 			if (c == 0)
-				add_marks(&b, &fn, s->notes, s->nnotes);
+				bs_footnote_marks(&fn, s->notes, s->nnotes, 1, &b);
 			bs_md_cell(out, b.s);
 			if (c == 0)
 				continue;
@@ -124,7 +103,7 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 				bs_fmt_ratio(s->ratio, buf, sizeof buf), bs_buf_puts(&b, buf);
 			else
 				bs_buf_puts(&b, "?");
-			add_marks(&b, &fn, s->notes, s->nnotes);
+			bs_footnote_marks(&fn, s->notes, s->nnotes, 1, &b);
 			bs_md_cell(out, b.s);
 		}
 		bs_buf_putc(out, '\n');

@@ -32,6 +32,23 @@ void bs_fmt_ratio(double ratio, char *buf, size_t size);
 
 /* Appends " s |" to a markdown table row, escaping '|' in s. */
 void bs_md_cell(bs_buf *out, const char *s);
+/*
+ * ---- footnotes (notes.c) ----
+ * One registry per table: notes are numbered in the order first seen.
+ * The list lives in the arena given to bs_footnotes_init.
+ */
+typedef struct bs_footnotes {
+	bs_map index;               /* note -> number - 1 */
+	const char **list;          /* list[i] is note i + 1 */
+	size_t n, cap;
+	bs_arena *arena;
+} bs_footnotes;
+void bs_footnotes_init(bs_footnotes *fn, bs_arena *a);
+/* The note's number (1-based), registering it when new. */
+size_t bs_footnote(bs_footnotes *fn, const char *note);
+/* Appends the marks of notes[0..n) to out, separated by spaces (and one
+ * before the first when space_first). */
+void bs_footnote_marks(bs_footnotes *fn, const char **notes, size_t n, int space_first, bs_buf *out);
 /* Superscript digits for footnote i (1-based): ¹ ² ... ¹⁰. */
 void bs_superscript(size_t i, bs_buf *out);
 

@@ -25,34 +25,12 @@ static int start_col(size_t exp)
 	return LABEL_COLS + CENTER_COLS + (int)(exp - 1) * (CENTER_COLS + DELTA_COLS);
 }
 
-typedef struct footnotes {
-	bs_map index;
-	const char **list;
-	size_t n, cap;
-	bs_arena *arena;
-} footnotes;
-
-/* Adds one cell holding the superscripts of all notes (registering new ones). */
-static void warn_cell(bs_tt *o, footnotes *fn, const char **notes, size_t n)
+/* Adds one cell holding the marks of all notes. */
+static void warn_cell(bs_tt *o, bs_footnotes *fn, const char **notes, size_t n)
 {
-	if (n == 0) {
-		bs_tt_cell_add(o, "", BS_TT_LEFT, NULL);
-		return;
-	}
 	bs_buf s = { 0 };
 	bs_buf_add(&s, "", 0);
-	for (size_t k = 0; k < n; k++) {
-		const char *msg = notes[k];
-		int created;
-		bs_map_ent *e = bs_map_put(&fn->index, msg, strlen(msg), (long)fn->n, &created);
-		if (created) {
-			bs_agrow(fn->arena, &fn->list, &fn->cap, fn->n + 1, sizeof *fn->list);
-			fn->list[fn->n++] = e->key;
-		}
-		if (k)
-			bs_buf_putc(&s, ' ');
-		bs_superscript((size_t)e->value + 1, &s);
-	}
+	bs_footnote_marks(fn, notes, n, 0, &s);
 	bs_tt_cell_add(o, s.s, BS_TT_LEFT, NULL);
 	bs_buf_free(&s);
 }
@@ -101,8 +79,8 @@ static void render_header(bs_tt *o, const bs_table *t, int redge)
 static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 {
 	bs_tt o = { 0 };
-	footnotes fn = { .arena = a };
-	bs_map_init(&fn.index, a);
+	bs_footnotes fn;
+	bs_footnotes_init(&fn, a);
 	int redge = start_col(t->ncols + 1);
 	char buf[256];
 

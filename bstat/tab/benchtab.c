@@ -62,7 +62,6 @@ struct bs_builder {
 	size_t tok_cap;
 	int *tkeys;
 	size_t tkeys_cap;
-	size_t count;
 };
 
 bs_builder *bs_builder_new(bs_arena *a, bs_projection *table_by, bs_projection *row_by,
@@ -90,11 +89,6 @@ void bs_builder_free(bs_builder *b)
 	bs_free(b->tables);
 	bs_free(b->table_of_key);
 	bs_free(b->tkeys);
-}
-
-size_t bs_builder_count(const bs_builder *b)
-{
-	return b->count;
 }
 
 static btable *table_for(bs_builder *b, int key)
@@ -184,7 +178,6 @@ void bs_builder_add(bs_builder *b, const bs_result *res)
 			c->residue[c->nres++] = resid;
 		}
 	}
-	b->count++;
 }
 
 /* ---- finishing ---- */

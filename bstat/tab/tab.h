@@ -98,8 +98,6 @@ bs_builder *bs_builder_new(bs_arena *a, bs_projection *table_by, bs_projection *
 void bs_builder_free(bs_builder *b);
 /* Adds the (already filtered) values of res. */
 void bs_builder_add(bs_builder *b, const bs_result *res);
-/* Number of results added so far. */
-size_t bs_builder_count(const bs_builder *b);
 /* Builds the tables; units supplies assume=exact metadata. */
 bs_tables *bs_builder_finish(bs_builder *b, double confidence, double alpha,
                              const bs_unit_meta *units);

@@ -211,14 +211,26 @@ static size_t grown_cap(size_t cap, size_t need)
 	return c;
 }
 
-void bs_grow(void *arrp, size_t *cap, size_t need, size_t elem)
+int bs_try_grow(void *arrp, size_t *cap, size_t need, size_t elem)
 {
 	void **arr = arrp;
 	if (need <= *cap)
-		return;
+		return 0;
 	size_t c = grown_cap(*cap, need);
-	*arr = bs_xrealloc(*arr, c * elem);
+	if (c > SIZE_MAX / elem)
+		return -1;
+	void *p = bs_try_realloc(*arr, c * elem);
+	if (!p)
+		return -1;
+	*arr = p;
 	*cap = c;
+	return 0;
+}
+
+void bs_grow(void *arrp, size_t *cap, size_t need, size_t elem)
+{
+	if (bs_try_grow(arrp, cap, need, elem) < 0)
+		out_of_memory();
 }
 
 void bs_buf_add(bs_buf *b, const char *s, size_t n)

@@ -52,8 +52,11 @@ void *bs_alloc(bs_arena *a, size_t n);
 char *bs_strndup(bs_arena *a, const char *s, size_t n);
 char *bs_strdup(bs_arena *a, const char *s);
 
-/* Grows *arr (of *cap elements of size elem) so index need-1 fits. */
+/* Grows *arr (of *cap elements of size elem) so index need-1 fits,
+ * doubling (so growth one element at a time is amortized O(1)). */
 void bs_grow(void *arrp, size_t *cap, size_t need, size_t elem);
+/* The same, returning -1 (and leaving *arr as it was) when memory runs out. */
+int bs_try_grow(void *arrp, size_t *cap, size_t need, size_t elem);
 
 /* bs_grow for arrays that live in the arena (the old block is abandoned). */
 void bs_agrow(bs_arena *a, void *arrp, size_t *cap, size_t need, size_t elem);
