@@ -14,7 +14,7 @@ BSTAT_TAB      := $(BSTAT_O)/tab/benchtab.o $(BSTAT_O)/tab/texttab.o
 BSTAT_RENDER   := $(BSTAT_O)/render/cells.o $(BSTAT_O)/render/notes.o $(BSTAT_O)/render/text.o \
                   $(BSTAT_O)/render/csv.o $(BSTAT_O)/render/json.o \
                   $(BSTAT_O)/render/markdown.o
-BSTAT_CLI      := $(BSTAT_O)/cli/cli.o
+BSTAT_CLI      := $(BSTAT_O)/cli/flags.o $(BSTAT_O)/cli/cli.o
 # libbstat.a: the stages; the gate (gate/module.mk) builds on them, and the
 # command (libbstatcli.a) on both.
 BSTAT_LIB_OBJS := $(BSTAT_UTIL) $(BSTAT_FORMAT) $(BSTAT_PROC) $(BSTAT_TAB) \

@@ -1,7 +1,8 @@
 /*
- * cli.h — the bstat command: flags, reading inputs, building and printing
- * the tables. main() only calls bs_main; tests call it with their own
- * argv and streams. This is the one place that writes to stderr and picks
+ * cli.h — the bstat command: flags (flags.c), then reading the inputs,
+ * building, judging and printing the tables (cli.c). main() (main.c) only
+ * calls bs_main; tests call it with their own argv and streams. This is
+ * the one place that writes to stderr and picks
  * exit statuses: 0 done, 2 usage error or unusable input (as benchstat:
  * bad flags print usage and exit 2); with -gate, the gate's status (0 pass,
  * 1 regression, 2 could not judge).
