@@ -1,8 +1,8 @@
 /*
- * cells.c — the small texts every output format shares: the CI range,
- * the test result and the delta, exactly as
- * benchmath and benchtab spell them (Go's %.0f, %0.3f and %+.2f round
- * like C's printf: correctly, ties to even on the exact binary value).
+ * cells.c — the small texts every output format shares: the CI range, the
+ * test result and the delta, and the configuration lines between tables,
+ * exactly as benchmath and benchtab spell them (Go's %.0f, %0.3f and %+.2f
+ * round like C's printf: correctly, ties to even on the exact binary value).
  */
 #include "render/render.h"
 
@@ -69,4 +69,26 @@ void bs_fmt_delta(const st_comparison *c, double old, double now, char *buf, siz
 void bs_fmt_ratio(double ratio, char *buf, size_t size)
 {
 	percent(buf, size, (ratio - 1) * 100, 2, 1);
+}
+
+void bs_table_headers(const bs_tables *ts, size_t i, void (*hdr)(void *, const char *), void *ctx)
+{
+	const bs_table *t = &ts->tables[i], *prev = i > 0 ? &ts->tables[i - 1] : NULL;
+	bs_buf line = { 0 };
+	if (i > 0)
+		hdr(ctx, "");
+	for (size_t f = 0; f < t->nconfig; f++) {
+		const char *val = t->config_values[f];
+		const char *pval = "";
+		if (prev)
+			for (size_t g = 0; g < prev->nconfig; g++)
+				if (strcmp(prev->config_names[g], t->config_names[f]) == 0)
+					pval = prev->config_values[g];
+		if (!prev || strcmp(val, pval) != 0) {
+			bs_buf_clear(&line);
+			bs_buf_printf(&line, "%s: %s", t->config_names[f], val);
+			hdr(ctx, line.s);
+		}
+	}
+	bs_buf_free(&line);
 }

@@ -163,28 +163,6 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 	}
 }
 
-void bs_table_headers(const bs_tables *ts, size_t i, void (*hdr)(void *, const char *), void *ctx)
-{
-	const bs_table *t = &ts->tables[i], *prev = i > 0 ? &ts->tables[i - 1] : NULL;
-	bs_buf line = { 0 };
-	if (i > 0)
-		hdr(ctx, "");
-	for (size_t f = 0; f < t->nconfig; f++) {
-		const char *val = t->config_values[f];
-		const char *pval = "";
-		if (prev)
-			for (size_t g = 0; g < prev->nconfig; g++)
-				if (strcmp(prev->config_names[g], t->config_names[f]) == 0)
-					pval = prev->config_values[g];
-		if (!prev || strcmp(val, pval) != 0) {
-			bs_buf_clear(&line);
-			bs_buf_printf(&line, "%s: %s", t->config_names[f], val);
-			hdr(ctx, line.s);
-		}
-	}
-	bs_buf_free(&line);
-}
-
 static void text_hdr(void *ctx, const char *line)
 {
 	bs_buf_printf(ctx, "%s\n", line);
