@@ -17,7 +17,7 @@
 
 /* The item's figures as cell texts. */
 typedef struct item_text {
-	char old[32], now[32], delta[32], test[80], rule[160];
+	char old[BS_NUM_TEXT], now[BS_NUM_TEXT + 8], delta[BS_NUM_TEXT], test[80], rule[160];
 } item_text;
 
 /* A value as the table shows it; NaN and infinities as words. */
@@ -41,7 +41,7 @@ static void describe(const gate_item *it, item_text *x)
 		value_text(f->base_center, cls, x->old, sizeof x->old);
 	if (f->verdict == GATE_ZERO_BASELINE) {
 		/* The median may still be 0: show what rose. */
-		char max[24];
+		char max[BS_NUM_TEXT];
 		value_text(f->new_max, cls, max, sizeof max);
 		snprintf(x->now, sizeof x->now, "max %s", max);
 	} else {

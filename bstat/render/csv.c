@@ -96,7 +96,7 @@ static size_t render_table(const bs_table *t, size_t start_row, bs_buf *out, bs_
 {
 	csvrow r = { 0 };
 	size_t count = 0;
-	char buf[256];
+	char buf[BS_NUM_TEXT];
 	for (size_t f = 0; f < t->ncol_fields; f++) {
 		for (size_t c = 0; c < t->ncols; c++) {
 			clear_to(&r, start_col(c));

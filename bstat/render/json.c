@@ -33,7 +33,7 @@ static cJSON *strings(const char **s, size_t n)
 
 static cJSON *cell_json(const bs_cell *c)
 {
-	char buf[128];
+	char buf[BS_NUM_TEXT];
 	cJSON *o = cJSON_CreateObject();
 	cJSON *vals = cJSON_CreateArray();
 	for (size_t i = 0; vals && i < c->n; i++)

@@ -29,7 +29,7 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 	bs_footnotes fn;
 	bs_footnotes_init(&fn, a);
 	bs_buf b = { 0 };
-	char buf[256];
+	char buf[BS_NUM_TEXT];
 	enum bs_unit_class cls = bs_unit_class_of(t->unit);
 
 	bs_buf_puts(out, "|");

@@ -20,7 +20,13 @@ void bs_render_markdown(const bs_tables *ts, bs_buf *out);
  * when i > 0): the table key fields whose value differs from table i-1. */
 void bs_table_headers(const bs_tables *ts, size_t i, void (*hdr)(void *, const char *), void *ctx);
 
-/* Shared cell texts, formatted as benchstat's benchmath does. */
+/*
+ * Shared cell texts, formatted as benchstat's benchmath does. Buffers of
+ * BS_NUM_TEXT bytes hold any of them whole: a finite double printed with
+ * %f has at most 309 integer digits, plus a sign, 15 decimals, a prefix
+ * ("Ki", "µ") and "%" (benchstat prints every digit: 1e300 x is 301 wide).
+ */
+#define BS_NUM_TEXT 400
 /* "± x%" body: "∞", "?", "0%" or "5%". */
 void bs_fmt_range(const st_summary *s, char *buf, size_t size);
 /* "p=0.008 n=10", "n=5+6", "n=1" (no p for assume=exact). */

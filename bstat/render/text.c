@@ -82,7 +82,7 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 	bs_footnotes fn;
 	bs_footnotes_init(&fn, a);
 	int redge = start_col(t->ncols + 1);
-	char buf[256];
+	char buf[BS_NUM_TEXT];
 
 	render_header(&o, t, redge);
 	bs_tt_row(&o);
