@@ -193,11 +193,14 @@ static void note(bs_arena *a, notes *ns, const char *text)
 	ns->items[ns->n++] = bs_strdup(a, text);
 }
 
+/* Sized by st_warning_format's snprintf-style length, so never cut. */
 static void note_warning(bs_arena *a, notes *ns, const st_warning *w)
 {
-	char buf[160];
-	st_warning_format(w, buf, sizeof buf);
-	note(a, ns, buf);
+	int n = st_warning_format(w, NULL, 0);
+	char *text = bs_alloc(a, (size_t)(n > 0 ? n : 0) + 1);
+	st_warning_format(w, text, (size_t)(n > 0 ? n : 0) + 1);
+	bs_agrow(a, &ns->items, &ns->cap, ns->n + 1, sizeof *ns->items);
+	ns->items[ns->n++] = text;
 }
 
 /* Each cell's samples in input order, in arrays from a. */
