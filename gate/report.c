@@ -29,8 +29,19 @@ static void value_text(double v, enum bs_unit_class cls, char *buf, size_t size)
 		snprintf(buf, size, "%s", isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
 }
 
+/* "at least 4", or what to say when even 1000 runs a side cannot do. */
+static const char *runs_needed(size_t need, char *buf, size_t size)
+{
+	if (need)
+		snprintf(buf, size, "at least %zu", need);
+	else
+		snprintf(buf, size, "more than 1000");
+	return buf;
+}
+
 static void describe(const gate_item *it, item_text *x)
 {
+	char need[32];
 	const gate_finding *f = &it->finding;
 	enum bs_unit_class cls = bs_unit_class_of(it->unit);
 	char alpha_text[32];
@@ -70,8 +81,8 @@ static void describe(const gate_item *it, item_text *x)
 	else if (f->verdict == GATE_NO_MEMORY)
 		snprintf(x->rule, sizeof x->rule, "out of memory computing the U test: cannot judge");
 	else if (f->verdict == GATE_UNDERPOWERED)
-		snprintf(x->rule, sizeof x->rule, "too few samples for p <= %s: cannot judge; run at least %zu per side%s",
-		         alpha_text, f->need, broken);
+		snprintf(x->rule, sizeof x->rule, "too few samples for p <= %s: cannot judge; run %s per side%s",
+		         alpha_text, runs_needed(f->need, need, sizeof need), broken);
 	else if (it->appeared)
 		snprintf(x->rule, sizeof x->rule, "appeared: absent from the baseline, taken as 0");
 	else if (f->verdict == GATE_ZERO_BASELINE)
@@ -117,8 +128,9 @@ static void could_not_judge(const gate_report *r, bs_buf *out)
 	} else if (r->underpowered) {
 		const gate_item *it = r->first_underpowered;
 		const gate_finding *f = &it->finding;
-		bs_buf_printf(out, "Benchmark%s %s has n=%zu+%zu; run at least %zu per side", it->benchmark,
-		              it->unit, f->nbase, f->nnew, f->need);
+		char need[32];
+		bs_buf_printf(out, "Benchmark%s %s has n=%zu+%zu; run %s per side", it->benchmark,
+		              it->unit, f->nbase, f->nnew, runs_needed(f->need, need, sizeof need));
 		if (r->underpowered > 1)
 			bs_buf_printf(out, " (and %zu more gated metric%s with too few samples)",
 			              r->underpowered - 1, r->underpowered == 2 ? "" : "s");
