@@ -13,7 +13,7 @@ WARNINGS := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 CJSON_CFLAGS := $(shell pkg-config --cflags libcjson 2>/dev/null || echo -I/usr/include/cjson)
 GSL_LIBS     := $(shell pkg-config --libs gsl 2>/dev/null || echo -lgsl -lgslcblas -lm)
 ALL_CFLAGS    = -std=c11 -D_GNU_SOURCE -MMD -MP $(WARNINGS) $(CJSON_CFLAGS) \
-                -Iharness -Istats -Ibstat -Igate $(CFLAGS)
+                -Iharness -Istats -Ibstat -Igate -Iprof $(CFLAGS)
 
 # Filled in by the module fragments below.
 UNIT_TESTS  :=
@@ -27,12 +27,14 @@ include stats/module.mk
 include bstat/module.mk
 include gate/module.mk
 include benches/module.mk
+include prof/module.mk
 
 # Whole-project end-to-end tests.
 FRONT_TESTS := tests/e2e/readme_tour.sh tests/e2e/header_modes.sh tests/e2e/bench_bounds.sh \
                tests/e2e/build_only.sh
-E2E_TESTS  += $(FRONT_TESTS) tests/e2e/gate_pr.sh
-LINT_FILES += $(FRONT_TESTS) tests/e2e/gate_pr.sh
+E2E_TESTS  += $(FRONT_TESTS) tests/e2e/gate_pr.sh tests/e2e/ci_compare.sh tests/e2e/ci_crash.sh \
+              tests/e2e/ci_readme.sh tests/e2e/ci_comment.sh
+LINT_FILES += $(FRONT_TESTS) tests/e2e/gate_pr.sh tests/e2e/ci_*.sh ci/*.sh
 
 # What the e2e scripts link a benchmark with (harness/module.mk's list),
 # and the example suites (benches/module.mk's), for bench_bounds.sh.
@@ -105,12 +107,13 @@ test-build: all $(UNIT_TESTS) $(ACTIONLINT) asan-build
 
 # Needs only the build's packages (a CI runner that only installs cbench,
 # ci/action.yml, has just those). uninstall removes exactly these files.
-INSTALLED := include/cbench.h lib/libcbench.a lib/pkgconfig/cbench.pc bin/bstat
-install: deps $(BUILD)/libcbench.a $(BUILD)/bstat
+INSTALLED := include/cbench.h lib/libcbench.a lib/pkgconfig/cbench.pc bin/bstat bin/cbprof
+install: deps $(BUILD)/libcbench.a $(BUILD)/bstat $(BUILD)/cbprof
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
 	install -m 644 harness/cbench.h $(DESTDIR)$(PREFIX)/include/cbench.h
 	install -m 644 $(BUILD)/libcbench.a $(DESTDIR)$(PREFIX)/lib/libcbench.a
 	install -m 755 $(BUILD)/bstat $(DESTDIR)$(PREFIX)/bin/bstat
+	install -m 755 $(BUILD)/cbprof $(DESTDIR)$(PREFIX)/bin/cbprof
 	sed 's|@PREFIX@|$(PREFIX)|' harness/cbench.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/cbench.pc
 
 uninstall:

@@ -17,3 +17,6 @@ $(BUILD)/benches/cbench-examples: $(BENCH_OBJS) $(BUILD)/libcbench.a
 
 bench: deps $(BUILD)/benches/cbench-examples
 	$(BUILD)/benches/cbench-examples -pkg cbench/benches $(BENCHFLAGS)
+
+# What measuring retained-B/op costs (README, "retained-B/op").
+LINT_FILES += benches/retained_cost.sh

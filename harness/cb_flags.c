@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,25 +15,31 @@ enum kind { K_BOOL, K_STRING, K_DURATION, K_BENCHTIME, K_COUNT, K_CPU, K_RATE };
 struct flag {
 	const char *name;
 	enum kind kind;
+	size_t field; /* K_BOOL, K_STRING: offset of the bool or string in cb_config */
 	const char *arg, *help;
 };
 
+#define FIELD(f) offsetof(struct cb_config, f)
+
 static const struct flag flags[] = {
-	{"bench", K_STRING, "regexp", "run only benchmarks matching regexp (default: all)"},
-	{"benchtime", K_BENCHTIME, "d", "run each benchmark for duration d, or N times for Nx (default 1s)"},
-	{"count", K_COUNT, "n", "run each benchmark n times, one line each (default 1)"},
-	{"cpu", K_CPU, "list", "comma-separated thread counts for parallel benchmarks (default: CPUs available)"},
-	{"benchmem", K_BOOL, NULL, "accepted for Go compatibility; memory columns are always printed"},
-	{"timeout", K_DURATION, "d", "abort the run after duration d, 0 for none (default 10m0s)"},
-	{"list", K_STRING, "regexp", "list benchmarks matching regexp and exit"},
-	{"json", K_BOOL, NULL, "print one JSON object per result instead of Go's text format"},
-	{"v", K_BOOL, NULL, "verbose: print each benchmark's name before it runs"},
-	{"memprofile", K_STRING, "file", "write an allocation profile (pprof format, gzip) of the timed regions to file"},
-	{"memprofilerate", K_RATE, "n", "profile one allocation per n bytes on average, 1 for all (default 524288)"},
-	{"retained", K_BOOL, NULL, "measure retained-B/op for benchmarks that keep allocations (default true)"},
-	{"pkg", K_STRING, "name", "the pkg: header value (default: the program's name)"},
-	{"h", K_BOOL, NULL, "print this help and exit"},
-	{"help", K_BOOL, NULL, "print this help and exit"},
+	{"bench", K_STRING, FIELD(bench), "regexp", "run only benchmarks matching regexp (default: all)"},
+	{"benchtime", K_BENCHTIME, 0, "d", "run each benchmark for duration d, or N times for Nx (default 1s)"},
+	{"count", K_COUNT, 0, "n", "run each benchmark n times, one line each (default 1)"},
+	{"cpu", K_CPU, 0, "list", "comma-separated thread counts for parallel benchmarks (default: CPUs available)"},
+	{"benchmem", K_BOOL, FIELD(benchmem), NULL, "accepted for Go compatibility; memory columns are always printed"},
+	{"timeout", K_DURATION, 0, "d", "fail a benchmark that runs longer than d (the whole run with -isolate=false), 0 for none (default 10m0s)"},
+	{"isolate", K_BOOL, FIELD(isolate), NULL, "run each benchmark in a child process, so that a crash, exit or hang fails only it (default true)"},
+	{"list", K_STRING, FIELD(list), "regexp", "list benchmarks matching regexp and exit"},
+	{"run", K_STRING, FIELD(run), "regexp", "accepted for go test compatibility: there are no tests, the regexp is only checked"},
+	{"json", K_BOOL, FIELD(json), NULL, "print one JSON object per result instead of Go's text format"},
+	{"v", K_BOOL, FIELD(verbose), NULL, "verbose: print each benchmark's name before it runs, and logs"},
+	{"memprofile", K_STRING, FIELD(memprofile), "file", "write an allocation profile (pprof format, gzip) of the timed regions to file"},
+	{"memprofilerate", K_RATE, 0, "n", "profile one allocation per n bytes on average, 1 for all (default 524288)"},
+	{"retained", K_BOOL, FIELD(retained), NULL, "measure retained-B/op for benchmarks that keep allocations (default true)"},
+	{"pkg", K_STRING, FIELD(pkg), "name", "the pkg: header value (default: CBENCH_PKG, else the benchmarks' source directory)"},
+	{"version", K_BOOL, FIELD(version), NULL, "print the cbench version and exit"},
+	{"h", K_BOOL, FIELD(help), NULL, "print this help and exit"},
+	{"help", K_BOOL, FIELD(help), NULL, "print this help and exit"},
 };
 
 void cb_flags_usage(FILE *out, const char *prog)
@@ -197,31 +204,10 @@ static int set_value(const struct flag *f, const char *v, struct cb_config *cfg)
 	long long n;
 	int64_t d;
 	switch (f->kind) {
-	case K_BOOL: {
-		bool b;
-		if (parse_bool(v, &b))
-			return -1;
-		if (f->name[0] == 'h')
-			cfg->help = b;
-		else if (strcmp(f->name, "benchmem") == 0)
-			cfg->benchmem = b;
-		else if (strcmp(f->name, "json") == 0)
-			cfg->json = b;
-		else if (strcmp(f->name, "retained") == 0)
-			cfg->retained = b;
-		else
-			cfg->verbose = b;
-		return 0;
-	}
+	case K_BOOL:
+		return parse_bool(v, (bool *)((char *)cfg + f->field));
 	case K_STRING:
-		if (strcmp(f->name, "bench") == 0)
-			cfg->bench = v;
-		else if (strcmp(f->name, "list") == 0)
-			cfg->list = v;
-		else if (strcmp(f->name, "memprofile") == 0)
-			cfg->memprofile = v;
-		else
-			cfg->pkg = v;
+		*(const char **)((char *)cfg + f->field) = v;
 		return 0;
 	case K_DURATION:
 		if (cb_parse_duration(v, &d))
@@ -275,6 +261,7 @@ int cb_flags_parse(int argc, char **argv, int default_procs, struct cb_config *c
 		.timeout_ns = 600000000000LL,
 		.memprofilerate = CB_DEFAULT_MEMPROFILERATE,
 		.retained = true,
+		.isolate = true,
 	};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -305,7 +292,7 @@ int cb_flags_parse(int argc, char **argv, int default_procs, struct cb_config *c
 			snprintf(err, errlen, "invalid value \"%s\" for flag -%s", value, f->name);
 			return -1;
 		}
-		if (cfg->help)
+		if (cfg->help || cfg->version)
 			return 0;
 	}
 	return 0;

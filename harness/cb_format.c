@@ -14,17 +14,18 @@
  *    decimal, still right-aligned in 8 columns.
  * Every value is one field and every unit another, as benchfmt expects. */
 #include "cb_internal.h"
+#include "stats.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-void cb_bench_name(char *buf, size_t len, const char *name, int procs)
+void cb_bench_name(struct cb_strbuf *sb, const char *name, int procs)
 {
 	if (procs != 1)
-		snprintf(buf, len, "%s-%d", name, procs);
+		cb_sb_printf(sb, "%s-%d", name, procs);
 	else
-		snprintf(buf, len, "%s", name);
+		cb_sb_puts(sb, name);
 }
 
 void cb_format_pretty(struct cb_strbuf *sb, double x, const char *unit)
@@ -53,22 +54,51 @@ void cb_format_pretty(struct cb_strbuf *sb, double x, const char *unit)
 	cb_sb_printf(sb, "%*.*f %s", width, prec, x, unit);
 }
 
+/* The digits come from stats/gofloat.c (Go's %v: the fewest significant
+ * digits that read back as x, the nearest of those); here they are only
+ * laid out without an exponent, which Go's %v uses below 1e-4 and from
+ * 1e21 up. Outside [1e-30, 1e15) the exponent form stays: ParseFloat reads
+ * it, and fixed notation would only add zeros (a quotient total/n of the
+ * harness is never below 1e-12). */
 void cb_format_double(char *buf, size_t len, double x)
 {
-	if (!isfinite(x)) {
-		snprintf(buf, len, "%s", isnan(x) ? "NaN" : x > 0 ? "+Inf" : "-Inf");
+	char go[48];
+	st_format_go_float(x, go, sizeof go);
+	const char *e = strchr(go, 'e');
+	if (!e || !isfinite(x) || fabs(x) >= 1e15 || fabs(x) < 1e-30) {
+		snprintf(buf, len, "%s", go);
 		return;
 	}
-	/* Beyond 1e15 fixed notation grows long; ParseFloat reads exponents. */
-	if (fabs(x) >= 1e15) {
-		snprintf(buf, len, "%.17g", x);
-		return;
+	/* go is [-]d[.ddd]e±XX: the digits, and the power of ten of the first */
+	const char *p = go;
+	bool negative = *p == '-';
+	p += negative;
+	char digits[32];
+	size_t nd = 0;
+	for (; p < e && nd < sizeof digits - 1; p++)
+		if (*p != '.')
+			digits[nd++] = *p;
+	digits[nd] = 0;
+	int exp = atoi(e + 1);
+	struct cb_strbuf sb = {0};
+	if (negative)
+		cb_sb_puts(&sb, "-");
+	if (exp < 0) {
+		cb_sb_puts(&sb, "0.");
+		for (int i = -1; i > exp; i--)
+			cb_sb_puts(&sb, "0");
+		cb_sb_puts(&sb, digits);
+	} else if ((size_t)exp + 1 >= nd) {
+		cb_sb_puts(&sb, digits);
+		for (size_t i = nd; i < (size_t)exp + 1; i++)
+			cb_sb_puts(&sb, "0");
+	} else {
+		cb_sb_append(&sb, digits, (size_t)exp + 1);
+		cb_sb_puts(&sb, ".");
+		cb_sb_puts(&sb, digits + exp + 1);
 	}
-	for (int prec = 0; prec <= 60; prec++) {
-		snprintf(buf, len, "%.*f", prec, x);
-		if (strtod(buf, NULL) == x)
-			return;
-	}
+	snprintf(buf, len, "%s", sb.failed ? go : cb_sb_str(&sb));
+	cb_sb_free(&sb);
 }
 
 static uint64_t gcd(uint64_t a, uint64_t b)
@@ -125,14 +155,6 @@ const struct cb_metric *cb_result_metric(const struct cb_result *r, const char *
 	return NULL;
 }
 
-double cb_result_allocs_per_op(const struct cb_result *r)
-{
-	const struct cb_metric *m = cb_result_metric(r, "allocs/op");
-	if (m)
-		return m->value;
-	return r->n > 0 ? (double)r->allocs / (double)r->n : 0;
-}
-
 static bool builtin_unit(const char *unit)
 {
 	return strcmp(unit, "ns/op") == 0 || strcmp(unit, "MB/s") == 0 ||
@@ -145,51 +167,70 @@ static int by_unit(const void *a, const void *b)
 		      (*(const struct cb_metric *const *)b)->unit);
 }
 
-static void mem_column(char *buf, size_t len, const struct cb_result *r, const char *unit,
-		       uint64_t total)
+static struct cb_mem_figure mem_figure(const struct cb_result *r, const char *unit,
+				       uint64_t total)
 {
 	const struct cb_metric *m = cb_result_metric(r, unit);
 	if (m)
-		cb_format_double(buf, len, m->value);
+		return (struct cb_mem_figure){.per_op = m->value};
+	return (struct cb_mem_figure){
+		.measured = true,
+		.per_op = r->n > 0 ? (double)total / (double)r->n : 0,
+		.total = total,
+	};
+}
+
+void cb_result_figures(const struct cb_result *r, struct cb_figures *f)
+{
+	*f = (struct cb_figures){0};
+	const struct cb_metric *m = cb_result_metric(r, "ns/op");
+	f->ns_per_op = m ? m->value : r->n > 0 ? (double)r->ns / (double)r->n : 0;
+	f->has_ns = f->ns_per_op != 0;
+
+	m = cb_result_metric(r, "MB/s");
+	if (m)
+		f->mb_per_s = m->value;
+	else if (r->bytes > 0 && r->ns > 0 && r->n > 0)
+		f->mb_per_s = ((double)r->bytes * (double)r->n / 1e6) / ((double)r->ns / 1e9);
+	f->has_mbs = f->mb_per_s != 0;
+
+	for (int i = 0; i < r->nmetrics; i++)
+		if (!builtin_unit(r->metrics[i].unit))
+			f->extra[f->nextra++] = &r->metrics[i];
+	qsort(f->extra, (size_t)f->nextra, sizeof f->extra[0], by_unit);
+
+	f->has_mem = r->mem_valid || cb_result_metric(r, "B/op") || cb_result_metric(r, "allocs/op");
+	f->bytes = mem_figure(r, "B/op", r->alloc_bytes);
+	f->allocs = mem_figure(r, "allocs/op", r->allocs);
+}
+
+static void mem_column(char *buf, size_t len, const struct cb_mem_figure *m, int64_t n)
+{
+	if (m->measured)
+		cb_format_exact(buf, len, m->total, n);
 	else
-		cb_format_exact(buf, len, total, r->n);
+		cb_format_double(buf, len, m->per_op);
 }
 
 void cb_format_line(struct cb_strbuf *sb, int max_len, const struct cb_result *r)
 {
+	struct cb_figures f;
+	cb_result_figures(r, &f);
 	cb_sb_printf(sb, "%-*s\t%8lld", max_len, r->name, (long long)r->n);
-
-	const struct cb_metric *m = cb_result_metric(r, "ns/op");
-	double ns = m ? m->value : (double)r->ns / (double)r->n;
-	if (ns != 0) {
+	if (f.has_ns) {
 		cb_sb_puts(sb, "\t");
-		cb_format_pretty(sb, ns, "ns/op");
+		cb_format_pretty(sb, f.ns_per_op, "ns/op");
 	}
-
-	m = cb_result_metric(r, "MB/s");
-	double mbs = 0;
-	if (m)
-		mbs = m->value;
-	else if (r->bytes > 0 && r->ns > 0 && r->n > 0)
-		mbs = ((double)r->bytes * (double)r->n / 1e6) / ((double)r->ns / 1e9);
-	if (mbs != 0)
-		cb_sb_printf(sb, "\t%7.2f MB/s", mbs);
-
-	const struct cb_metric *extra[CB_MAX_METRICS];
-	int nextra = 0;
-	for (int i = 0; i < r->nmetrics; i++)
-		if (!builtin_unit(r->metrics[i].unit))
-			extra[nextra++] = &r->metrics[i];
-	qsort(extra, (size_t)nextra, sizeof extra[0], by_unit);
-	for (int i = 0; i < nextra; i++) {
+	if (f.has_mbs)
+		cb_sb_printf(sb, "\t%7.2f MB/s", f.mb_per_s);
+	for (int i = 0; i < f.nextra; i++) {
 		cb_sb_puts(sb, "\t");
-		cb_format_pretty(sb, extra[i]->value, extra[i]->unit);
+		cb_format_pretty(sb, f.extra[i]->value, f.extra[i]->unit);
 	}
-
-	if (r->mem_valid || cb_result_metric(r, "B/op") || cb_result_metric(r, "allocs/op")) {
+	if (f.has_mem) {
 		char bytes[128], allocs[128];
-		mem_column(bytes, sizeof bytes, r, "B/op", r->alloc_bytes);
-		mem_column(allocs, sizeof allocs, r, "allocs/op", r->allocs);
+		mem_column(bytes, sizeof bytes, &f.bytes, r->n);
+		mem_column(allocs, sizeof allocs, &f.allocs, r->n);
 		cb_sb_printf(sb, "\t%8s B/op\t%8s allocs/op", bytes, allocs);
 	}
 }

@@ -26,6 +26,8 @@ struct cb_strbuf {
 void cb_sb_printf(struct cb_strbuf *sb, const char *fmt, ...) CBENCH_PRINTF_(2, 3);
 void cb_sb_vprintf(struct cb_strbuf *sb, const char *fmt, va_list ap);
 void cb_sb_puts(struct cb_strbuf *sb, const char *s);
+/* n bytes, which may include NUL (data stays NUL-terminated after them). */
+void cb_sb_append(struct cb_strbuf *sb, const void *data, size_t n);
 void cb_sb_free(struct cb_strbuf *sb);
 const char *cb_sb_str(const struct cb_strbuf *sb);
 
@@ -34,10 +36,16 @@ struct cb_entry {
 	const char *name; /* "BenchmarkX" */
 	cbench_fn *fn;
 	unsigned flags;
+	const char *file; /* __FILE__ of the BENCH, NULL when unknown */
+	const char *pkg;  /* CBENCH_PKG where the BENCH was compiled, or NULL */
 };
 size_t cb_registry_count(void);
 const struct cb_entry *cb_registry_get(size_t i);
 void cb_registry_reset(void); /* tests: forget every registration */
+/* The default pkg: value (see cb_registry.c), into sb. */
+void cb_registry_pkg(struct cb_strbuf *sb);
+/* The pkg derived from one BENCH's __FILE__ (tests). */
+void cb_pkg_from_file(struct cb_strbuf *sb, const char *file);
 
 /* ---- selection by regex, one pattern per '/' level (cb_match.c) ---- */
 struct cb_matcher {
@@ -62,7 +70,9 @@ struct cb_config {
 	int cpus[CB_MAX_CPUS];
 	int ncpus;
 	int64_t timeout_ns; /* 0: no timeout */
-	bool json, verbose, benchmem, help;
+	bool json, verbose, benchmem, help, version;
+	bool isolate;           /* run each benchmark in a child process (cb_isolate.c) */
+	const char *run;        /* -run regex: checked, then ignored (no tests here) */
 	const char *pkg;
 	const char *memprofile; /* -memprofile file; NULL: no profile */
 	int64_t memprofilerate;  /* bytes per sample on average; 1: every allocation */
@@ -94,9 +104,26 @@ struct cb_result {
 	uint64_t allocs;    /* counted allocations in the reported run */
 	uint64_t alloc_bytes;
 	bool mem_valid;     /* hooks active: print B/op and allocs/op */
-	struct cb_metric metrics[CB_MAX_METRICS];
+	struct cb_metric metrics[CB_MAX_METRICS]; /* reported, then retained-B/op */
 	int nmetrics;
 };
+/* What a result shows, decided once for the text line and the JSON object
+ * alike: reported metrics override measured figures, a figure that is 0
+ * (ns/op, MB/s) is left out, extra units come sorted. Pointers borrow from
+ * the result. */
+struct cb_mem_figure {
+	bool measured;   /* from the counts (exact); false: reported */
+	double per_op;
+	uint64_t total;  /* the counted total when measured */
+};
+struct cb_figures {
+	bool has_ns, has_mbs, has_mem;
+	double ns_per_op, mb_per_s;
+	struct cb_mem_figure bytes, allocs;
+	const struct cb_metric *extra[CB_MAX_METRICS];
+	int nextra;
+};
+void cb_result_figures(const struct cb_result *r, struct cb_figures *f);
 /* Go's prettyPrint: "%10.0f ns/op" ... "%18.7f x" by magnitude. */
 void cb_format_pretty(struct cb_strbuf *sb, double x, const char *unit);
 /* Exact quotient total/n as described in cbench.h. */
@@ -106,9 +133,8 @@ void cb_format_double(char *buf, size_t len, double x);
 /* The whole result line, without the newline, name padded to max_len. */
 void cb_format_line(struct cb_strbuf *sb, int max_len, const struct cb_result *r);
 const struct cb_metric *cb_result_metric(const struct cb_result *r, const char *unit);
-double cb_result_allocs_per_op(const struct cb_result *r);
-/* "Name" or "Name-P" when procs != 1. */
-void cb_bench_name(char *buf, size_t len, const char *name, int procs);
+/* Appends "Name", or "Name-P" when procs != 1. */
+void cb_bench_name(struct cb_strbuf *sb, const char *name, int procs);
 
 /* ---- machine description for the header lines (cb_sysinfo.c) ---- */
 struct cb_sysinfo {
@@ -118,25 +144,79 @@ struct cb_sysinfo {
 void cb_sysinfo_get(struct cb_sysinfo *si);
 int cb_sysinfo_nprocs(void);
 
-/* ---- JSON results (cb_json.c) ---- */
-/* One line per record; status is "ok", "fail" or "skip"; output may be "". */
+/* ---- the record every printed line comes from (cb_report.c) ---- */
+enum cb_record_kind {
+	CB_REC_RESULT, /* a result line; then a FAIL or BENCH block with output */
+	CB_REC_FAIL,   /* "--- FAIL:" block, no result line */
+	CB_REC_SKIP,   /* "--- SKIP:" block */
+	CB_REC_LOG,    /* "--- BENCH:" block of a parent of sub-benchmarks (-v) */
+	CB_REC_NAME,   /* -v: the name of a benchmark about to run */
+};
+struct cb_record {
+	enum cb_record_kind kind;
+	bool failed;        /* CB_REC_RESULT: the benchmark failed after measuring */
+	int width;          /* the name column's width when it was produced */
+	struct cb_result res; /* res.name is the name printed; measurements for RESULT */
+	const char *output; /* the benchmark's log, "" when none */
+};
+
+/* JSON object of one record (cb_json.c), one line. */
 void cb_json_record(FILE *out, const struct cb_sysinfo *si, const char *pkg,
-		    const struct cb_result *r, const char *status, const char *output);
+		    const struct cb_record *rec);
+
+/* The one writer of the harness's output. Results, blocks, the header and
+ * the closing PASS/FAIL go to out; progress (a terminal only) and what
+ * child processes write to their stderr go to err. It keeps the counters
+ * the exit status comes from. */
+struct cb_reporter {
+	FILE *out, *err;
+	bool json;
+	bool progress;       /* err is a terminal: show what runs */
+	const struct cb_sysinfo *sys;
+	const char *pkg;
+	bool header_done;
+	int ran, failed, skipped;
+	/* progress line state */
+	bool shown;          /* the progress line is on the terminal now */
+	bool err_midline;    /* relayed stderr ended without a newline */
+	int done, total;     /* top-level benchmarks finished / selected */
+	char *current;       /* what runs now */
+	char *drawn;         /* the progress line last drawn */
+	int64_t since_ns;
+};
+void cb_report_header(struct cb_reporter *rp);
+/* Prints rec and counts it: RESULT ok -> ran, RESULT failed and FAIL ->
+ * failed, SKIP -> skipped. */
+void cb_report_record(struct cb_reporter *rp, const struct cb_record *rec);
+/* "PASS" or "FAIL" (text only). */
+void cb_report_end(struct cb_reporter *rp, bool ok);
+void cb_report_list(struct cb_reporter *rp, const char *name);
+/* Progress: name starts running; a top-level benchmark is finished; a
+ * periodic redraw (elapsed time); bytes a child wrote to its stderr. */
+void cb_report_start(struct cb_reporter *rp, const char *name);
+void cb_report_finished(struct cb_reporter *rp);
+void cb_report_tick(struct cb_reporter *rp);
+void cb_report_stderr(struct cb_reporter *rp, const char *data, size_t len);
+/* Erases the progress line and frees its state. */
+void cb_report_close(struct cb_reporter *rp);
 
 /* ---- the runner (cb_runner.c) ---- */
+struct cb_name_set {
+	char **slots; /* open addressing; NULL: empty */
+	size_t nslots, count;
+};
+
 struct cb_suite {
 	const struct cb_config *cfg;
 	struct cb_matcher match;
-	FILE *out;
 	struct cb_sysinfo sys;
-	const char *pkg;
-	bool header_done;
+	struct cb_reporter rep;
 	bool hooks_active;
 	int max_len, ext_len;
-	int ran, failed, skipped;
+	int wire_fd;       /* >= 0 in a child: records go to the parent (cb_wire.c) */
+	bool wire_failed;  /* the parent stopped reading */
 	/* sub-benchmark names seen, for Go's "#01" de-duplication */
-	char **names;
-	size_t nnames, capnames;
+	struct cb_name_set names;
 };
 
 struct cb_run {
@@ -159,7 +239,7 @@ struct cb_run {
 	int nmetrics;
 	int64_t prev_n, prev_ns;
 	/* state */
-	bool failed, skipped, finished, has_sub, chatty_printed;
+	bool failed, skipped, finished, has_sub;
 	struct cb_strbuf output;
 	jmp_buf *jump;    /* where cbench_fatal and cbench_skip return to */
 	pthread_t owner;  /* the thread that runs the benchmark function */
@@ -168,12 +248,6 @@ struct cb_run {
 
 /* Appends a line to the benchmark's output (cb_log.c). */
 void cb_run_note(struct cb_run *r, const char *fmt, ...) CBENCH_PRINTF_(2, 3);
-/* Printing (cb_report.c): header once; a block for a benchmark without a
- * result line ("FAIL" or "SKIP"); a result line, with the zero-allocation
- * contract applied. */
-void cb_print_header(struct cb_suite *s);
-void cb_print_block(struct cb_run *r, const char *tag, const char *name);
-void cb_report(struct cb_run *r, const char *name);
 /* Runs the benchmark function once with n iterations, timer running. */
 void cb_run_n(struct cb_run *r, int64_t n);
 /* After the reported run: when it allocated more blocks than it freed,
@@ -190,12 +264,50 @@ int64_t cb_monotonic_ns(void);
 /* Go's predictN: next iteration count from the last run. */
 int64_t cb_predict_n(int64_t goal_ns, int64_t prev_iters, int64_t prev_ns, int64_t last);
 
-/* Runs every registered benchmark matching suite->match. */
-void cb_suite_init(struct cb_suite *s, const struct cb_config *cfg, FILE *out);
+/* Runs every registered benchmark matching suite->match, each in a child
+ * process unless cfg->isolate is false. */
+void cb_suite_init(struct cb_suite *s, const struct cb_config *cfg, FILE *out, FILE *err);
 void cb_suite_run(struct cb_suite *s);
 void cb_suite_free(struct cb_suite *s);
+/* One registered benchmark with its sub-benchmarks, -cpu values and
+ * repetitions, in this process (cb_runner.c). */
+void cb_run_entry(struct cb_suite *s, const struct cb_entry *e);
+/* Where the runner's records and start events go: the reporter, or the
+ * parent process when this is a child. */
+void cb_emit(struct cb_suite *s, const struct cb_record *rec);
+void cb_emit_start(struct cb_suite *s, const char *name);
+/* A FAIL record with msg as output, for failures of the harness itself
+ * (out of memory) that must still fail the benchmark. */
+void cb_emit_failure(struct cb_suite *s, const char *name, const char *msg);
 
-/* The benchmark now running, for the -timeout message (may be stale). */
-void cb_current_name(char *buf, size_t len);
+/* ---- crash isolation (cb_isolate.c) ---- */
+/* Runs e in a child process and reports what it sent; a child that dies,
+ * exits early or outlives -timeout is reported as a FAIL block. */
+void cb_isolate_entry(struct cb_suite *s, const struct cb_entry *e);
+
+/* ---- the child -> parent protocol (cb_wire.c) ---- */
+enum cb_msg_type { CB_MSG_START = 1, CB_MSG_RECORD, CB_MSG_SITE, CB_MSG_DONE };
+/* Sending: false when the pipe broke (the parent is gone). */
+bool cb_wire_send(int fd, enum cb_msg_type type, const void *payload, size_t len);
+bool cb_wire_send_record(int fd, const struct cb_record *rec);
+bool cb_wire_send_start(int fd, int width, const char *name);
+/* A record decoded from a payload; strings point into the payload, which
+ * must outlive it. False when the payload is malformed. */
+bool cb_wire_decode_record(const unsigned char *p, size_t len, struct cb_record *rec);
+/* Receiving: bytes accumulate in a buffer; cb_wire_next hands out whole
+ * messages (payload borrowed until the next call). */
+struct cb_wire_in {
+	struct cb_strbuf buf; /* bytes received, the first `used` handed out */
+	size_t used;
+	bool failed; /* out of memory, or a frame too large */
+};
+bool cb_wire_feed(struct cb_wire_in *in, const void *data, size_t len);
+bool cb_wire_next(struct cb_wire_in *in, enum cb_msg_type *type, const unsigned char **payload,
+		  size_t *len);
+void cb_wire_free(struct cb_wire_in *in);
+
+/* The benchmark now running, for the -timeout message: a copy the caller
+ * frees, NULL when none (or out of memory). */
+char *cb_current_name(void);
 
 #endif

@@ -1,6 +1,8 @@
-/* cb_main.c: the command-line layer: flags, -list, the -timeout watchdog,
- * the closing PASS/FAIL line and the exit status. It is the only part of the
- * harness that writes to stderr or picks an exit status. */
+/* cb_main.c: the command-line layer: flags, -list, -version, the default
+ * pkg:, the -timeout watchdog of a run without isolation, and the exit
+ * status. Its error messages and warnings are the only text the harness
+ * writes to stderr besides the progress line; everything on stdout goes
+ * through the reporter (cb_report.c). */
 #include "cb_internal.h"
 #include "cb_profile.h"
 
@@ -38,13 +40,14 @@ static void *watch(void *arg)
 	pthread_mutex_unlock(&w->lock);
 	if (!fire)
 		return NULL;
-	char name[600], dur[64], msg[800];
-	cb_current_name(name, sizeof name);
+	char *name = cb_current_name(), dur[64], msg[256];
 	cb_format_duration(w->timeout_ns, dur, sizeof dur);
-	int n = snprintf(msg, sizeof msg, "cbench: test timed out after %s\n\trunning: %s\n", dur,
-			 name[0] ? name : "(none)");
+	int n = snprintf(msg, sizeof msg, "cbench: test timed out after %s\n\trunning: ", dur);
 	fflush(w->out);
-	if (write(w->err_fd, msg, (size_t)n) < 0) {
+	/* write(2): the runner's thread may hold stdio's lock. */
+	const char *shown = name ? name : "(none)";
+	if (write(w->err_fd, msg, (size_t)n) < 0 || write(w->err_fd, shown, strlen(shown)) < 0 ||
+	    write(w->err_fd, "\n", 1) < 0) {
 		/* nothing left to report to */
 	}
 	_exit(1);
@@ -84,11 +87,13 @@ static int list_benchmarks(const char *pattern, FILE *out, FILE *err)
 		fprintf(err, "cbench: -list: %s\n", msg);
 		return 2;
 	}
+	struct cb_reporter rp = {.out = out, .err = err};
 	for (size_t i = 0; i < cb_registry_count(); i++) {
 		const struct cb_entry *e = cb_registry_get(i);
 		if (cb_matcher_match(&m, e->name, NULL))
-			fprintf(out, "%s\n", e->name);
+			cb_report_list(&rp, e->name);
 	}
+	fflush(out);
 	cb_matcher_free(&m);
 	return 0;
 }
@@ -130,7 +135,8 @@ static bool memprofile_end(const struct cb_config *cfg, FILE *err)
 static int run_suite(const struct cb_config *cfg, FILE *out, FILE *err)
 {
 	struct cb_suite s;
-	cb_suite_init(&s, cfg, out);
+	cb_suite_init(&s, cfg, out, err);
+	s.rep.progress = isatty(fileno(err)) == 1;
 	char msg[512];
 	if (cb_matcher_init(&s.match, cfg->bench, msg, sizeof msg)) {
 		fprintf(err, "cbench: -bench: %s\n", msg);
@@ -146,24 +152,41 @@ static int run_suite(const struct cb_config *cfg, FILE *out, FILE *err)
 		cb_suite_free(&s);
 		return 2;
 	}
+	/* With isolation each child has its own -timeout (cb_isolate.c). */
 	struct watchdog w = {.timeout_ns = cfg->timeout_ns, .out = out, .err_fd = fileno(err)};
-	bool watching = cfg->timeout_ns > 0 && watchdog_start(&w);
+	bool watching = !cfg->isolate && cfg->timeout_ns > 0 && watchdog_start(&w);
 	cb_suite_run(&s);
 	if (watching)
 		watchdog_stop(&w);
-	int status = s.failed || s.skipped ? 1 : 0;
+	const struct cb_reporter *rp = &s.rep;
+	int status = rp->failed || rp->skipped ? 1 : 0;
 	if (cfg->memprofile && !memprofile_end(cfg, err))
 		status = 2;
-	if (s.ran + s.failed + s.skipped == 0) {
+	cb_report_close(&s.rep);
+	if (rp->ran + rp->failed + rp->skipped == 0) {
 		fprintf(err, "cbench: no benchmark matches -bench \"%s\"\n", cfg->bench ? cfg->bench : "");
 		if (status == 0)
 			status = 1;
 	}
-	if (!cfg->json)
-		fprintf(out, "%s\n", status ? "FAIL" : "PASS");
-	fflush(out);
+	cb_report_end(&s.rep, status == 0);
 	cb_suite_free(&s);
 	return status;
+}
+
+/* -run selects tests, and a cbench program has none: the pattern is only
+ * checked, as go test would, so that "-run '^$' -bench ." works. */
+static int check_run(const struct cb_config *cfg, FILE *err)
+{
+	struct cb_matcher m;
+	char msg[512];
+	if (!cfg->run)
+		return 0;
+	if (cb_matcher_init(&m, cfg->run, msg, sizeof msg)) {
+		fprintf(err, "cbench: -run: %s\n", msg);
+		return 2;
+	}
+	cb_matcher_free(&m);
+	return 0;
 }
 
 int cb_main_io(int argc, char **argv, FILE *out, FILE *err)
@@ -180,11 +203,22 @@ int cb_main_io(int argc, char **argv, FILE *out, FILE *err)
 		cb_flags_usage(out, prog);
 		return 0;
 	}
-	if (!cfg.pkg)
-		cfg.pkg = prog;
+	if (cfg.version) {
+		fprintf(out, "cbench %s\n", CBENCH_VERSION);
+		return 0;
+	}
+	if (check_run(&cfg, err))
+		return 2;
 	if (cfg.list)
 		return list_benchmarks(cfg.list, out, err);
-	return run_suite(&cfg, out, err);
+	struct cb_strbuf pkg = {0};
+	if (!cfg.pkg) {
+		cb_registry_pkg(&pkg);
+		cfg.pkg = pkg.failed ? "" : cb_sb_str(&pkg);
+	}
+	int status = run_suite(&cfg, out, err);
+	cb_sb_free(&pkg);
+	return status;
 }
 
 int cbench_main(int argc, char **argv)

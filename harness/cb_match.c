@@ -79,17 +79,13 @@ bool cb_matcher_match(const struct cb_matcher *m, const char *name, bool *partia
 {
 	size_t level = 0;
 	const char *p = name;
-	char elem[512];
 	for (;; level++) {
 		size_t n = strcspn(p, "/");
-		if (level < m->nlevels) {
-			if (n >= sizeof elem)
-				n = sizeof elem - 1;
-			memcpy(elem, p, n);
-			elem[n] = 0;
-			if (regexec(&m->levels[level], elem, 0, NULL, 0) != 0)
-				return false;
-		}
+		/* REG_STARTEND (glibc, the BSDs): the element is p[0..n), matched
+		 * in place, whatever its length; ^ and $ anchor at its ends. */
+		regmatch_t span = {.rm_so = 0, .rm_eo = (regoff_t)n};
+		if (level < m->nlevels && regexec(&m->levels[level], p, 1, &span, REG_STARTEND) != 0)
+			return false;
 		p += strcspn(p, "/");
 		if (*p != '/')
 			break;

@@ -11,8 +11,10 @@
  * The profile, as Go's runtime/pprof writes a heap profile:
  *   sample_type (1)   alloc_objects/count, alloc_space/bytes,
  *                     inuse_objects/count, inuse_space/bytes
- *   sample (2)        per site: location ids leaf first, the four values
- *                     already scaled up from the sampled counts
+ *   sample (2)        per site and measured run (cb_profwin.c): location
+ *                     ids leaf first, the four values already scaled up
+ *                     from the sampled counts, labels (3) benchmark and
+ *                     repetition (strings) and iterations (number)
  *   mapping (3)       executable mappings of the process, main binary first
  *   location (4)      one per distinct return address, its address minus
  *                     one (inside the call instruction) and its lines: the
@@ -23,6 +25,7 @@
  *   period_type (11) space/bytes, period (12) = the sampling rate,
  *   default_sample_type (14) alloc_space, time_nanos (9), comment (13). */
 #include "cb_profile.h"
+#include "cb_profwin.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -213,8 +216,10 @@ static int by_pc(const void *a, const void *b)
 static bool collect_pcs(struct builder *bd)
 {
 	size_t total = 0;
-	for (size_t i = 0; i < cb_profile_nsites(); i++)
-		total += (size_t)cb_profile_site(i)->depth;
+	const char *bench;
+	int64_t rep, iters;
+	for (size_t i = 0; i < cb_profwin_nsamples(); i++)
+		total += (size_t)cb_profwin_sample(i, &bench, &rep, &iters)->depth;
 	uintptr_t *pcs = malloc((total ? total : 1) * sizeof *pcs);
 	bd->locs = calloc(total ? total : 1, sizeof *bd->locs);
 	if (!pcs || !bd->locs) {
@@ -222,8 +227,8 @@ static bool collect_pcs(struct builder *bd)
 		return false;
 	}
 	size_t n = 0;
-	for (size_t i = 0; i < cb_profile_nsites(); i++) {
-		const struct cb_site *s = cb_profile_site(i);
+	for (size_t i = 0; i < cb_profwin_nsamples(); i++) {
+		const struct cb_site *s = cb_profwin_sample(i, &bench, &rep, &iters);
 		memcpy(pcs + n, s->pc, (size_t)s->depth * sizeof *pcs);
 		n += (size_t)s->depth;
 	}
@@ -306,11 +311,34 @@ static int64_t round_value(double v)
 	return (int64_t)(v + 0.5);
 }
 
+/* A label (Sample.label, field 3: key 1, str 2 or num 3), what pprof's
+ * -tagfocus and -tagshow select on. */
+static void encode_label(struct builder *bd, struct pb *sample, const char *key, const char *value,
+			 struct pb *tmp)
+{
+	pb_uint(tmp, 1, (uint64_t)strtab_index(&bd->strings, key));
+	pb_uint(tmp, 2, (uint64_t)strtab_index(&bd->strings, value));
+	pb_message(sample, 3, tmp);
+}
+
+static void encode_num_label(struct builder *bd, struct pb *sample, const char *key, int64_t num,
+			     struct pb *tmp)
+{
+	pb_uint(tmp, 1, (uint64_t)strtab_index(&bd->strings, key));
+	pb_uint(tmp, 3, (uint64_t)num);
+	pb_message(sample, 3, tmp);
+}
+
 static void encode_samples(struct builder *bd, struct pb *out, struct pb *sub)
 {
 	int64_t rate = cb_profile_rate();
-	for (size_t i = 0; i < cb_profile_nsites(); i++) {
-		const struct cb_site *s = cb_profile_site(i);
+	struct pb label = {0};
+	for (size_t i = 0; i < cb_profwin_nsamples(); i++) {
+		const char *bench;
+		int64_t rep, iters;
+		const struct cb_site *s = cb_profwin_sample(i, &bench, &rep, &iters);
+		char repetition[24];
+		snprintf(repetition, sizeof repetition, "%lld", (long long)rep);
 		uint64_t ids[CB_STACK_DEPTH];
 		for (int k = 0; k < s->depth; k++)
 			ids[k] = location_id(bd, s->pc[k]);
@@ -321,8 +349,14 @@ static void encode_samples(struct builder *bd, struct pb *out, struct pb *sub)
 				      (uint64_t)round_value(ic), (uint64_t)round_value(ib)};
 		pb_packed(sub, 1, ids, (size_t)s->depth);
 		pb_packed(sub, 2, values, 4);
+		encode_label(bd, sub, "benchmark", bench, &label);
+		encode_label(bd, sub, "repetition", repetition, &label);
+		encode_num_label(bd, sub, "iterations", iters, &label); /* per op = value / this */
 		pb_message(out, 2, sub);
 	}
+	if (label.failed)
+		out->failed = true;
+	free(label.data);
 }
 
 static void encode_value_type(struct builder *bd, struct pb *out, int field, const char *type,

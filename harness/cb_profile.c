@@ -21,6 +21,7 @@
  * pointers per hash slot. */
 #include "cb_profile.h"
 #include "cb_hooks.h"
+#include "cb_profwin.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -374,11 +375,12 @@ const struct cb_site *cb_profile_site(size_t i)
 
 bool cb_profile_lossy(void)
 {
-	return atomic_load(&lossy);
+	return atomic_load(&lossy) || cb_profwin_lossy();
 }
 
 void cb_profile_reset(void)
 {
+	cb_profwin_reset();
 	pthread_mutex_lock(&lock);
 	if (sites)
 		munmap(sites, capsites * sizeof *sites);
@@ -438,4 +440,52 @@ void cb_retain_reset(void)
 	pthread_mutex_lock(&lock);
 	cb_ptrmap_clear(&retained);
 	pthread_mutex_unlock(&lock);
+}
+
+/* ---- crash isolation: a child's profile joins its parent's. The child
+ * is the same program forked, so its return addresses mean the same in
+ * the parent and its sites can be interned there as they are. */
+
+void cb_profile_fork_child(uint64_t salt)
+{
+	/* The parent forks between benchmarks, from the runner's thread: no
+	 * hook holds the lock, and what is inherited is the parent's to write. */
+	cb_profile_reset();
+	uint64_t z = base_seed ^ (salt * 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	base_seed = z ^ (z >> 27);
+	atomic_store(&threads_seeded, 0);
+	atomic_fetch_add(&generation, 1);
+}
+
+void cb_profile_mark_lossy(void)
+{
+	atomic_store(&lossy, true);
+}
+
+/* The start of every run and cbench_reset_timer (cb_timer.c): what was
+ * sampled before belongs to no measured run, so that the profile can hold
+ * the measured runs only (cb_profwin.c keeps each of them when it ends).
+ * Sites keep their stacks, since the next run usually allocates at the
+ * same ones; their counts, the live-pointer map and its filter start over.
+ * Safe while other threads allocate: all of it is under the lock, and a
+ * filter that reads nonzero only sends a free to the (now empty) map. */
+void cb_profile_forget_samples(void)
+{
+	if (!atomic_load(&profiling))
+		return;
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < nsites; i++)
+		sites[i].allocs = sites[i].alloc_bytes = sites[i].frees = sites[i].free_bytes = 0;
+	cb_ptrmap_clear(&sampled_live);
+	for (size_t i = 0; i < FILTER_SLOTS; i++)
+		atomic_store_explicit(&live_filter[i], 0, memory_order_relaxed);
+	pthread_mutex_unlock(&lock);
+}
+
+/* Puts back the observer this module needs (or none) after another module
+ * (cb_firstalloc.c) borrowed the hooks' single observer slot for a re-run. */
+void cb_profile_reattach(void)
+{
+	attach_or_detach();
 }

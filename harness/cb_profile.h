@@ -79,6 +79,11 @@ void cb_retain_begin(void);
 bool cb_retain_end(uint64_t *bytes);
 /* cbench_reset_timer: what was allocated before it is not the loop's. */
 void cb_retain_reset(void);
+/* Drops the samples taken so far (counts, live pointers), keeping the
+ * sites' stacks: a run that is not measured leaves nothing (cb_profwin.c). */
+void cb_profile_forget_samples(void);
+/* Restores the profiler's observer after another module borrowed it. */
+void cb_profile_reattach(void);
 
 /* ---- symbols (cb_symbol.c) ---- */
 struct cb_symbolizer;
@@ -109,5 +114,13 @@ size_t cb_sym_mappings(struct cb_symbolizer *s, struct cb_mapping *out, size_t m
 /* Writes the sites as a gzip-compressed profile.proto to path. Returns 0,
  * or -1 with "path: reason" in err. Call with counting off. */
 int cb_pprof_write(const char *path, char *err, size_t errlen);
+
+/* ---- crash isolation (cb_isolate.c): a child's samples reach the parent ---- */
+/* In a child just forked: forgets the sites and pointers inherited from
+ * the parent (the parent writes those) and draws this child's samples from
+ * its own stream (salt: which child). Profiling stays on. */
+void cb_profile_fork_child(uint64_t salt);
+/* A child lost samples: so did the profile. */
+void cb_profile_mark_lossy(void);
 
 #endif

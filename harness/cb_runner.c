@@ -1,29 +1,67 @@
 /* cb_runner.c: runs the selected benchmarks the way Go's testing package
  * does (B.Run, run1, processBench): warm-up, calibration, one line per -cpu
- * value and -count repetition, sub-benchmarks and their names. Printing is
- * in cb_report.c; the caller (cb_main.c) decides the exit status from the
- * suite's counters. */
+ * value and -count repetition, sub-benchmarks and their names. What a run
+ * produced becomes a record (struct cb_record) handed to cb_emit: the
+ * reporter prints it (cb_report.c), or, in a child process, the parent
+ * does (cb_isolate.c). The caller (cb_main.c) decides the exit status from
+ * the reporter's counters. A failure of the harness itself (out of memory)
+ * fails the benchmark with a message rather than dropping it. */
 #include "cb_internal.h"
+#include "cb_firstalloc.h"
+#include "cb_profwin.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
+static const char oom_msg[] = "    cbench: out of memory in the harness\n";
+
 static pthread_mutex_t name_lock = PTHREAD_MUTEX_INITIALIZER;
-static char current_name[600];
+static char *current_name;
 
 static void set_current(const char *name)
 {
+	char *copy = strdup(name);
 	pthread_mutex_lock(&name_lock);
-	snprintf(current_name, sizeof current_name, "%s", name);
+	free(current_name);
+	current_name = copy;
 	pthread_mutex_unlock(&name_lock);
 }
 
-void cb_current_name(char *buf, size_t len)
+char *cb_current_name(void)
 {
 	pthread_mutex_lock(&name_lock);
-	snprintf(buf, len, "%s", current_name);
+	char *copy = current_name ? strdup(current_name) : NULL;
 	pthread_mutex_unlock(&name_lock);
+	return copy;
+}
+
+void cb_emit(struct cb_suite *s, const struct cb_record *rec)
+{
+	if (s->wire_fd < 0) {
+		cb_report_record(&s->rep, rec);
+		return;
+	}
+	/* What the benchmark printed to stdout comes before its result. */
+	fflush(stdout);
+	if (!s->wire_failed && !cb_wire_send_record(s->wire_fd, rec))
+		s->wire_failed = true;
+}
+
+void cb_emit_start(struct cb_suite *s, const char *name)
+{
+	set_current(name);
+	if (s->wire_fd < 0)
+		cb_report_start(&s->rep, name);
+	else if (!s->wire_failed && !cb_wire_send_start(s->wire_fd, s->max_len, name))
+		s->wire_failed = true;
+}
+
+void cb_emit_failure(struct cb_suite *s, const char *name, const char *msg)
+{
+	struct cb_record rec = {.kind = CB_REC_FAIL, .width = s->max_len, .output = msg};
+	rec.res.name = name;
+	cb_emit(s, &rec);
 }
 
 static struct cb_run *new_run(struct cb_suite *s, char *name, int level, cbench_fn *top,
@@ -46,69 +84,112 @@ static void free_run(struct cb_run *r)
 	free(r);
 }
 
+static void emit_block(struct cb_run *r, enum cb_record_kind kind, const char *name)
+{
+	struct cb_record rec = {.kind = kind, .width = r->suite->max_len,
+				.output = cb_sb_str(&r->output)};
+	rec.res.name = name;
+	cb_emit(r->suite, &rec);
+}
+
+/* The reported run as a record; the zero-allocation contract turns it into
+ * a failure. retained-B/op joins the extra metrics (sorted by unit) unless
+ * the benchmark reported that unit itself. */
+static void emit_result(struct cb_run *r, const char *name)
+{
+	struct cb_suite *s = r->suite;
+	if (r->zero_alloc && s->hooks_active && r->net_allocs > 0) {
+		char allocs[128], bytes[128];
+		cb_format_exact(allocs, sizeof allocs, r->net_allocs, r->bh.n);
+		cb_format_exact(bytes, sizeof bytes, r->net_bytes, r->bh.n);
+		cb_run_note(r, "zero-allocation contract broken: %s allocs/op (%s B/op), want 0",
+			    allocs, bytes);
+		cb_firstalloc_explain(r); /* which call allocated */
+		r->failed = true;
+	}
+	struct cb_record rec = {
+		.kind = CB_REC_RESULT, .failed = r->failed, .width = s->max_len,
+		.output = cb_sb_str(&r->output),
+		.res = {.name = name, .n = r->bh.n, .ns = r->duration_ns, .bytes = r->bytes,
+			.allocs = r->net_allocs, .alloc_bytes = r->net_bytes,
+			.mem_valid = s->hooks_active, .nmetrics = r->nmetrics},
+	};
+	memcpy(rec.res.metrics, r->metrics, sizeof r->metrics);
+	if (r->retained_bytes > 0 && rec.res.nmetrics < CB_MAX_METRICS &&
+	    !cb_result_metric(&rec.res, "retained-B/op")) {
+		struct cb_metric *m = &rec.res.metrics[rec.res.nmetrics++];
+		snprintf(m->unit, sizeof m->unit, "retained-B/op");
+		m->value = (double)r->retained_bytes / (double)r->bh.n;
+	}
+	cb_emit(s, &rec);
+}
+
 /* Go's run1: the warm-up. False when the benchmark must not be measured
  * (it failed, skipped, or only runs sub-benchmarks). */
-static bool run1(struct cb_run *r)
+static bool run1(struct cb_run *r, const char *shown)
 {
 	struct cb_suite *s = r->suite;
 	int n = (int)strlen(r->name) + s->ext_len + 1;
 	if (n > s->max_len)
 		s->max_len = n + 8;
-	set_current(r->name);
+	cb_emit_start(s, shown);
 	cb_run_n(r, 1);
 	if (r->failed) {
-		cb_print_block(r, "FAIL", r->name);
-		s->failed++;
+		emit_block(r, CB_REC_FAIL, r->name);
 		return false;
 	}
 	if (r->skipped) {
-		cb_print_block(r, "SKIP", r->name);
-		s->skipped++;
+		emit_block(r, CB_REC_SKIP, r->name);
 		return false;
 	}
 	if (r->has_sub) {
-		if (s->cfg->verbose && r->output.len > 0 && !s->cfg->json)
-			fprintf(s->out, "--- BENCH: %s\n%s", r->name, cb_sb_str(&r->output));
+		if (s->cfg->verbose && r->output.len > 0)
+			emit_block(r, CB_REC_LOG, r->name);
 		return false;
 	}
 	return true;
 }
 
-/* Go's processBench: one measured line per -cpu value and repetition. */
+/* One measured line: calibrate, retained bytes, report. */
+static void measure(struct cb_run *r, const char *name)
+{
+	cb_emit_start(r->suite, name);
+	cb_calibrate(r);
+	if (!r->failed && !r->skipped)
+		cb_profwin_keep(name, r->bh.n); /* the profile: measured runs only */
+	cb_measure_retained(r);
+	if (r->skipped)
+		emit_block(r, CB_REC_SKIP, name);
+	else if (r->failed)
+		emit_block(r, CB_REC_FAIL, name);
+	else
+		emit_result(r, name);
+}
+
+/* Go's processBench: one measured line per -cpu value and repetition. An
+ * allocation failure fails that repetition and the others still run. */
 static void process(struct cb_run *first)
 {
 	struct cb_suite *s = first->suite;
 	const struct cb_config *cfg = s->cfg;
-	cb_print_header(s);
 	for (int i = 0; i < cfg->ncpus; i++) {
 		for (int64_t j = 0; j < cfg->count; j++) {
+			struct cb_strbuf name = {0};
+			cb_bench_name(&name, first->name, cfg->cpus[i]);
 			struct cb_run *r = first;
-			char name[600];
-			cb_bench_name(name, sizeof name, first->name, cfg->cpus[i]);
-			if (i > 0 || j > 0) {
+			if ((i > 0 || j > 0) && !name.failed)
 				r = new_run(s, first->name, first->level, first->top_fn, first->sub_fn,
 					    first->ctx, first->zero_alloc, cfg->cpus[i]);
-				if (!r)
-					return;
-				if (!run1(r)) {
-					free_run(r);
-					continue;
-				}
+			if (name.failed || !r) {
+				cb_emit_failure(s, name.failed ? first->name : cb_sb_str(&name), oom_msg);
+				cb_sb_free(&name);
+				continue;
 			}
-			set_current(name);
-			cb_calibrate(r);
-			cb_measure_retained(r);
-			if (r->skipped) {
-				cb_print_block(r, "SKIP", name);
-				s->skipped++;
-			} else if (r->failed) {
-				cb_print_block(r, "FAIL", name);
-				s->failed++;
-			} else {
-				cb_report(r, name);
-			}
+			if (r == first || run1(r, cb_sb_str(&name)))
+				measure(r, cb_sb_str(&name));
 			if (r != first)
 				free_run(r);
+			cb_sb_free(&name);
 		}
 	}
 }
@@ -126,50 +207,87 @@ static void append_rewritten(struct cb_strbuf *sb, const char *name)
 	}
 }
 
-static bool seen(struct cb_suite *s, const char *name)
+/* ---- the set of sub-benchmark names: FNV-1a, open addressing, at most
+ * half full, so that looking a name up stays O(1) however many there are */
+
+static uint64_t hash_name(const char *s)
 {
-	for (size_t i = 0; i < s->nnames; i++)
-		if (strcmp(s->names[i], name) == 0)
-			return true;
-	return false;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
 }
 
-/* Records the name; a repeated sub-benchmark name gets "#01", "#02"... */
+static char **name_slot(const struct cb_name_set *set, const char *name)
+{
+	size_t mask = set->nslots - 1, i = (size_t)hash_name(name) & mask;
+	while (set->slots[i] && strcmp(set->slots[i], name) != 0)
+		i = (i + 1) & mask;
+	return &set->slots[i];
+}
+
+static bool name_seen(const struct cb_name_set *set, const char *name)
+{
+	return set->nslots > 0 && *name_slot(set, name) != NULL;
+}
+
+/* Takes ownership of name; false (name freed) when out of memory. */
+static bool name_add(struct cb_name_set *set, char *name)
+{
+	if (2 * (set->count + 1) > set->nslots) {
+		struct cb_name_set bigger = {.nslots = set->nslots ? 2 * set->nslots : 64};
+		bigger.slots = calloc(bigger.nslots, sizeof *bigger.slots);
+		if (!bigger.slots) {
+			free(name);
+			return false;
+		}
+		for (size_t i = 0; i < set->nslots; i++)
+			if (set->slots[i])
+				*name_slot(&bigger, set->slots[i]) = set->slots[i];
+		bigger.count = set->count;
+		free(set->slots);
+		*set = bigger;
+	}
+	*name_slot(set, name) = name;
+	set->count++;
+	return true;
+}
+
+static void names_free(struct cb_name_set *set)
+{
+	for (size_t i = 0; i < set->nslots; i++)
+		free(set->slots[i]);
+	free(set->slots);
+	*set = (struct cb_name_set){0};
+}
+
+/* Records the name; a repeated sub-benchmark name gets "#01", "#02"...
+ * Returns a copy the caller owns, NULL when out of memory. */
 static char *unique_name(struct cb_suite *s, const char *parent, const char *name)
 {
-	struct cb_strbuf sb = {0};
-	cb_sb_printf(&sb, "%s/", parent);
-	append_rewritten(&sb, name);
-	char *base = sb.failed ? NULL : strdup(cb_sb_str(&sb));
-	cb_sb_free(&sb);
-	if (!base)
+	struct cb_strbuf base = {0}, full = {0};
+	cb_sb_printf(&base, "%s/", parent);
+	append_rewritten(&base, name);
+	cb_sb_puts(&full, cb_sb_str(&base));
+	for (int k = 1; !full.failed && name_seen(&s->names, cb_sb_str(&full)); k++) {
+		cb_sb_free(&full);
+		cb_sb_printf(&full, "%s#%02d", cb_sb_str(&base), k);
+	}
+	bool failed = base.failed || full.failed;
+	cb_sb_free(&base);
+	char *copy = failed ? NULL : strdup(cb_sb_str(&full));
+	if (!copy) {
+		cb_sb_free(&full);
 		return NULL;
-	char *full = base;
-	for (int k = 1; seen(s, full); k++) {
-		if (full != base)
-			free(full);
-		if (asprintf(&full, "%s#%02d", base, k) < 0) {
-			free(base);
-			return NULL;
-		}
 	}
-	if (full != base)
-		free(base);
-	if (s->nnames == s->capnames) {
-		size_t cap = s->capnames ? 2 * s->capnames : 16;
-		char **p = realloc(s->names, cap * sizeof *p);
-		if (!p) {
-			free(full);
-			return NULL;
-		}
-		s->names = p;
-		s->capnames = cap;
+	if (!name_add(&s->names, full.data)) { /* it freed full.data */
+		free(copy);
+		return NULL;
 	}
-	s->names[s->nnames++] = full;
-	return strdup(full);
+	return copy;
 }
 
-/* Go's B.Run: select, warm up, and measure one benchmark. */
+/* Go's B.Run: select, warm up, and measure one benchmark. Takes name. */
 static bool run_bench(struct cb_suite *s, char *name, int level, cbench_fn *top,
 		      cbench_sub_fn *sub, void *ctx, bool zero_alloc)
 {
@@ -179,18 +297,25 @@ static bool run_bench(struct cb_suite *s, char *name, int level, cbench_fn *top,
 		return true;
 	}
 	struct cb_run *r = new_run(s, name, level, top, sub, ctx, zero_alloc, s->cfg->cpus[0]);
-	if (!r) {
+	struct cb_strbuf shown = {0};
+	cb_bench_name(&shown, name, s->cfg->cpus[0]);
+	if (!r || shown.failed) {
+		cb_emit_failure(s, name, oom_msg);
+		free(r);
 		free(name);
+		cb_sb_free(&shown);
 		return false;
 	}
 	r->has_sub = partial;
-	if (s->cfg->verbose && !s->cfg->json) {
-		cb_print_header(s);
-		fprintf(s->out, "%s\n", name);
+	if (s->cfg->verbose) {
+		struct cb_record rec = {.kind = CB_REC_NAME, .width = s->max_len};
+		rec.res.name = name;
+		cb_emit(s, &rec);
 	}
-	if (run1(r))
+	if (run1(r, cb_sb_str(&shown)))
 		process(r);
 	bool ok = !r->failed;
+	cb_sb_free(&shown);
 	free(r->name);
 	free_run(r);
 	return ok;
@@ -204,16 +329,50 @@ bool cbench_run(cbench_b *b, const char *name, cbench_sub_fn *fn, void *ctx)
 	cbench_stop_timer(b);
 	parent->has_sub = true;
 	char *full = unique_name(parent->suite, parent->name, name ? name : "");
-	if (!full)
+	if (!full) {
+		cb_run_note(parent, "cbench_run: out of memory naming sub-benchmark \"%s\"",
+			    name ? name : "");
+		parent->failed = true;
 		return false;
+	}
 	return run_bench(parent->suite, full, parent->level + 1, NULL, fn, ctx, parent->zero_alloc);
 }
 
-void cb_suite_init(struct cb_suite *s, const struct cb_config *cfg, FILE *out)
+void cb_run_entry(struct cb_suite *s, const struct cb_entry *e)
 {
-	*s = (struct cb_suite){.cfg = cfg, .out = out, .pkg = cfg->pkg};
+	char *name = strdup(e->name);
+	if (!name) {
+		cb_emit_failure(s, e->name, oom_msg);
+		return;
+	}
+	run_bench(s, name, 0, e->fn, NULL, NULL, e->flags & CBENCH_ZERO_ALLOC);
+}
+
+void cb_suite_init(struct cb_suite *s, const struct cb_config *cfg, FILE *out, FILE *err)
+{
+	*s = (struct cb_suite){.cfg = cfg, .hooks_active = true, .wire_fd = -1};
 	cb_sysinfo_get(&s->sys);
-	s->hooks_active = true;
+	s->rep = (struct cb_reporter){.out = out, .err = err, .json = cfg->json,
+				      .sys = &s->sys, .pkg = cfg->pkg};
+}
+
+/* The name column: as wide as the longest selected top-level name with the
+ * largest -P suffix, plus that suffix's room again (Go's rule). */
+static void size_columns(struct cb_suite *s, int maxprocs)
+{
+	struct cb_strbuf sb = {0};
+	cb_bench_name(&sb, "", maxprocs);
+	s->ext_len = (int)sb.len;
+	for (size_t i = 0; i < cb_registry_count(); i++) {
+		const struct cb_entry *e = cb_registry_get(i);
+		if (!cb_matcher_match(&s->match, e->name, NULL))
+			continue;
+		s->rep.total++;
+		int l = (int)strlen(e->name) + 2 * s->ext_len + 1;
+		if (l > s->max_len)
+			s->max_len = l;
+	}
+	cb_sb_free(&sb);
 }
 
 void cb_suite_run(struct cb_suite *s)
@@ -222,30 +381,23 @@ void cb_suite_run(struct cb_suite *s)
 	for (int i = 0; i < s->cfg->ncpus; i++)
 		if (s->cfg->cpus[i] > maxprocs)
 			maxprocs = s->cfg->cpus[i];
-	char buf[600];
-	cb_bench_name(buf, sizeof buf, "", maxprocs);
-	s->ext_len = (int)strlen(buf);
+	size_columns(s, maxprocs);
 	for (size_t i = 0; i < cb_registry_count(); i++) {
 		const struct cb_entry *e = cb_registry_get(i);
+		/* Not selected, not even partially: no child, no progress step. */
 		if (!cb_matcher_match(&s->match, e->name, NULL))
 			continue;
-		cb_bench_name(buf, sizeof buf, e->name, maxprocs);
-		int l = (int)strlen(buf) + s->ext_len + 1;
-		if (l > s->max_len)
-			s->max_len = l;
-	}
-	for (size_t i = 0; i < cb_registry_count(); i++) {
-		const struct cb_entry *e = cb_registry_get(i);
-		char *name = strdup(e->name);
-		if (name)
-			run_bench(s, name, 0, e->fn, NULL, NULL, e->flags & CBENCH_ZERO_ALLOC);
+		if (s->cfg->isolate)
+			cb_isolate_entry(s, e);
+		else
+			cb_run_entry(s, e);
+		cb_report_finished(&s->rep);
 	}
 }
 
 void cb_suite_free(struct cb_suite *s)
 {
-	for (size_t i = 0; i < s->nnames; i++)
-		free(s->names[i]);
-	free(s->names);
+	names_free(&s->names);
 	cb_matcher_free(&s->match);
+	cb_report_close(&s->rep);
 }

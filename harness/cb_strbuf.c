@@ -1,4 +1,5 @@
-/* cb_strbuf.c: a growable string for result lines and benchmark logs. An
+/* cb_strbuf.c: a growable string for result lines and benchmark logs (and
+ * bytes: the messages a child sends its parent, cb_wire.c). An
  * allocation failure is sticky: later appends are dropped and the caller
  * checks `failed` once, at the end. */
 #include "cb_internal.h"
@@ -53,11 +54,16 @@ void cb_sb_printf(struct cb_strbuf *sb, const char *fmt, ...)
 
 void cb_sb_puts(struct cb_strbuf *sb, const char *s)
 {
-	size_t n = strlen(s);
+	cb_sb_append(sb, s, strlen(s));
+}
+
+void cb_sb_append(struct cb_strbuf *sb, const void *data, size_t n)
+{
 	if (!reserve(sb, n))
 		return;
-	memcpy(sb->data + sb->len, s, n + 1);
+	memcpy(sb->data + sb->len, data, n);
 	sb->len += n;
+	sb->data[sb->len] = 0;
 }
 
 const char *cb_sb_str(const struct cb_strbuf *sb)

@@ -36,6 +36,7 @@ void cbench_reset_timer(cbench_b *b)
 	struct cb_run *r = b->run_;
 	r->nmetrics = 0;
 	cb_retain_reset();
+	cb_profile_forget_samples();
 	if (r->timer_on) {
 		cb_hooks_read(&r->start_tot);
 		r->start_ns = cb_clock_ns();

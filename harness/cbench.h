@@ -45,7 +45,23 @@
  * -json, one JSON object per result instead (see harness/cb_json.c for the
  * fields): name, status ("ok", "fail", "skip"), n, ns_per_op, bytes_per_op,
  * allocs_per_op, the exact totals allocs and alloc_bytes, mb_per_s,
- * metrics, output, and the header values; no PASS/FAIL line.
+ * metrics, output, and the header values; no PASS/FAIL line. Text and JSON
+ * come from one record and carry the same figures, reported metrics
+ * included. pkg: is CBENCH_PKG if the benchmarks were compiled with it,
+ * else the directory of their source file as given to the compiler
+ * ("benches/x.c" -> "benches"), so two builds of one suite agree; -pkg
+ * overrides it. On a terminal, stderr shows the running benchmark.
+ *
+ * Crash isolation: each top-level benchmark (with its sub-benchmarks, -cpu
+ * values and -count repetitions) runs in a child process forked after the
+ * harness is set up; its results, counts and profile samples are sent to
+ * the parent, which prints them. A benchmark that dies by a signal, calls
+ * exit() or _exit(), or runs longer than -timeout is reported as
+ * "--- FAIL: Name" with the signal or exit status and the last lines it
+ * wrote to stderr, and the next benchmark runs. So variables a benchmark
+ * changes are the child's: the next benchmark does not see them. Programs
+ * that cannot fork use -isolate=false (then a crash ends the run, and
+ * -timeout bounds the whole run, as in Go).
  *
  * retained-B/op: when a benchmark's reported run allocated more blocks than
  * it freed, its line also shows the bytes allocated while the timer ran and
@@ -73,16 +89,18 @@
  * ns/op with -memprofile is slower and not comparable (as in Go).
  *
  * Exit status of cbench_main: 0 when every selected benchmark ran and
- * passed; 1 when one failed, was skipped, broke its zero-allocation contract,
- * when -bench selected nothing, or on -timeout; 2 on a usage error or when
- * the -memprofile file cannot be created (checked before anything runs) or
- * written.
+ * passed; 1 when one failed, crashed, was skipped, broke its zero-allocation
+ * contract, when -bench selected nothing, or on -timeout; 2 on a usage error
+ * (or a bad -run regexp) or when the -memprofile file cannot be created
+ * (checked before anything runs) or written.
  */
 #ifndef CBENCH_H
 #define CBENCH_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#define CBENCH_VERSION "0.1.0" /* also cbench.pc's Version */
 
 #ifdef __cplusplus
 extern "C" {
@@ -115,13 +133,23 @@ typedef void cbench_sub_fn(cbench_b *b, void *ctx);
  * start with an upper-case letter or digit, as Go's tools expect. */
 enum { CBENCH_ZERO_ALLOC = 1 };
 void cbench_register(const char *name, cbench_fn *fn, unsigned flags);
+/* What BENCH uses: also where it was compiled, for the default pkg: line
+ * (the directory of __FILE__, or CBENCH_PKG when defined; see -pkg). */
+void cbench_register_at_(const char *name, cbench_fn *fn, unsigned flags, const char *file,
+			 const char *pkg);
+#ifdef CBENCH_PKG
+#define CBENCH_PKG_ CBENCH_PKG
+#else
+#define CBENCH_PKG_ ((const char *)0)
+#endif
 
-#define CBENCH_DEFINE_(Name, flags)                                          \
-	static void cbench_fn_##Name(cbench_b *b);                           \
-	static CBENCH_CONSTRUCTOR_ void cbench_reg_##Name(void)              \
-	{                                                                    \
-		cbench_register("Benchmark" #Name, cbench_fn_##Name, flags); \
-	}                                                                    \
+#define CBENCH_DEFINE_(Name, flags)                                            \
+	static void cbench_fn_##Name(cbench_b *b);                             \
+	static CBENCH_CONSTRUCTOR_ void cbench_reg_##Name(void)                \
+	{                                                                      \
+		cbench_register_at_("Benchmark" #Name, cbench_fn_##Name, flags, \
+				    __FILE__, CBENCH_PKG_);                     \
+	}                                                                      \
 	static void cbench_fn_##Name(cbench_b *b CBENCH_UNUSED_)
 #define BENCH(Name) CBENCH_DEFINE_(Name, 0)
 #define BENCH_ZERO_ALLOC(Name) CBENCH_DEFINE_(Name, CBENCH_ZERO_ALLOC)

@@ -6,13 +6,18 @@ HARNESS_OBJS := $(BUILD)/harness/cb_hooks.o $(BUILD)/harness/cb_registry.o \
                 $(BUILD)/harness/cb_sysinfo.o $(BUILD)/harness/cb_json.o \
                 $(BUILD)/harness/cb_calibrate.o $(BUILD)/harness/cb_runner.o \
                 $(BUILD)/harness/cb_timer.o $(BUILD)/harness/cb_log.o \
-                $(BUILD)/harness/cb_report.o \
+                $(BUILD)/harness/cb_report.o $(BUILD)/harness/cb_isolate.o \
+                $(BUILD)/harness/cb_wire.o \
                 $(BUILD)/harness/cb_parallel.o $(BUILD)/harness/cb_main.o \
                 $(BUILD)/harness/cb_defmain.o \
                 $(BUILD)/harness/cb_retained.o $(BUILD)/harness/cb_ptrmap.o \
                 $(BUILD)/harness/cb_profile.o $(BUILD)/harness/cb_stack.o \
-                $(BUILD)/harness/cb_symbol.o $(BUILD)/harness/cb_pprof.o
+                $(BUILD)/harness/cb_symbol.o $(BUILD)/harness/cb_pprof.o \
+                $(BUILD)/harness/cb_profwin.o $(BUILD)/harness/cb_firstalloc.o \
+                $(BUILD)/stats/gofloat.o
 OBJS += $(HARNESS_OBJS)
+# stats/gofloat.o: the shortest round-trip digits of a double, shared with
+# bstat; it needs only libc (no GSL), so the harness links it too.
 
 # The hooks call glibc through its GOT directly instead of a PLT stub: one
 # jump less per malloc and free (about 0.2 ns per pair in hook_overhead).
@@ -48,7 +53,7 @@ $(BUILD)/tests/test_harness_dce: $(BUILD)/tests/test_harness_dce.o $(BUILD)/libc
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libcbench.a -lcmocka $(CBENCH_LIBS)
 
 $(BUILD)/tests/test_harness_format: $(BUILD)/tests/test_harness_format.o \
-  $(BUILD)/harness/cb_format.o $(BUILD)/harness/cb_strbuf.o
+  $(BUILD)/harness/cb_format.o $(BUILD)/harness/cb_strbuf.o $(BUILD)/stats/gofloat.o
 	$(CC) $(CFLAGS) -o $@ $^ -lcmocka -lm
 
 $(BUILD)/tests/test_harness_flags: $(BUILD)/tests/test_harness_flags.o \
@@ -57,5 +62,7 @@ $(BUILD)/tests/test_harness_flags: $(BUILD)/tests/test_harness_flags.o \
 
 UNIT_TESTS += $(HARNESS_TEST_NAMES:%=$(BUILD)/tests/%)
 SAN_TESTS += $(BUILD)/tests/test_harness_format $(BUILD)/tests/test_harness_flags
-E2E_TESTS += tests/e2e/harness_install.sh tests/e2e/harness_cli.sh tests/e2e/harness_pprof.sh
-LINT_FILES += tests/e2e/harness_install.sh tests/e2e/harness_cli.sh tests/e2e/harness_pprof.sh
+E2E_TESTS += tests/e2e/harness_install.sh tests/e2e/harness_cli.sh tests/e2e/harness_pprof.sh \
+             tests/e2e/harness_isolate.sh
+LINT_FILES += tests/e2e/harness_install.sh tests/e2e/harness_cli.sh tests/e2e/harness_pprof.sh \
+              tests/e2e/harness_isolate.sh

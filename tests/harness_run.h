@@ -1,18 +1,23 @@
 /*
- * harness_run.h — runs the harness in-process for the harness tests:
- * cb_main_io with a NULL-terminated argument list, its exit status and
- * what it wrote to stdout and stderr. Include after <cmocka.h> and
- * "cb_internal.h".
+ * harness_run.h — runs the harness for the harness tests: cb_main_io with a
+ * NULL-terminated argument list, its exit status and what it wrote to
+ * stdout and stderr. Include after <cmocka.h> and "cb_internal.h".
+ *
+ * By default the benchmarks run in the test's own process (-isolate=false
+ * comes first), so that tests can inspect what the benchmark functions
+ * did to their variables; a test that sets harness_isolated runs them the
+ * default way, each in a child process, where only the output tells.
  */
 #ifndef CBENCH_TESTS_HARNESS_RUN_H
 #define CBENCH_TESTS_HARNESS_RUN_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 struct outcome {
 	int rc;
-	char out[16384], err[4096];
+	char out[1 << 18], err[1 << 14];
 };
 
 static void slurp(FILE *f, char *buf, size_t len)
@@ -23,10 +28,14 @@ static void slurp(FILE *f, char *buf, size_t len)
 	fclose(f);
 }
 
+static bool harness_isolated;
+
 static void run(struct outcome *o, ...)
 {
 	char *argv[32] = {"test"};
 	int argc = 1;
+	if (!harness_isolated)
+		argv[argc++] = "-isolate=false";
 	va_list ap;
 	va_start(ap, o);
 	for (char *a; (a = va_arg(ap, char *)) != NULL && argc < 31;)

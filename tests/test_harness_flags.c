@@ -27,7 +27,21 @@ static void check_defaults(const struct cb_config *c)
 	assert_int_equal(c->ncpus, 1);
 	assert_int_equal(c->cpus[0], 3); /* the default_procs passed in */
 	assert_int_equal(c->timeout_ns, 600000000000LL);
-	assert_false(c->json || c->verbose || c->help || c->benchmem);
+	assert_false(c->json || c->verbose || c->help || c->benchmem || c->version);
+	assert_true(c->isolate && c->retained);
+	assert_null(c->run);
+}
+
+static void check_go_habits(const struct cb_config *c)
+{
+	assert_string_equal(c->run, "^$");
+	assert_string_equal(c->bench, ".");
+	assert_false(c->isolate);
+}
+
+static void check_version(const struct cb_config *c)
+{
+	assert_true(c->version);
 }
 
 static void check_both_forms(const struct cb_config *c)
@@ -83,6 +97,11 @@ static const struct flag_case cases[] = {
 	{{"-test.bench=.", "-test.benchtime", "500ms", "-list", "X", "-v=false", "-pkg", "suite"},
 	 true, NULL, check_test_prefix},
 	{{"-count", "2", "--", "-bogus", NULL}, true, NULL, check_stop},
+	{{"-run", "^$", "-test.bench", ".", "-isolate=false", NULL}, true, NULL, check_go_habits},
+	{{"-test.run=^$", "-bench=.", "--isolate=false", NULL}, true, NULL, check_go_habits},
+	{{"-version", NULL}, true, NULL, check_version},
+	{{"-run", NULL}, false, "flag needs an argument: -run", NULL},
+	{{"-isolate=sometimes", NULL}, false, "invalid value \"sometimes\" for flag -isolate", NULL},
 	{{"-bogus", NULL}, false, "flag provided but not defined: -bogus", NULL},
 	{{"-count", NULL}, false, "flag needs an argument: -count", NULL},
 	{{"-count", "0", NULL}, false, "invalid value \"0\" for flag -count", NULL},
@@ -197,6 +216,17 @@ static void test_match(void **state)
 	char err[256];
 	assert_int_equal(cb_matcher_init(&m, "a(", err, sizeof err), -1);
 	assert_non_null(strstr(err, "invalid regexp"));
+
+	/* A long element is matched whole: its end is still its end. */
+	char name[2100] = "BenchmarkLong/";
+	memset(name + 14, 'x', 2000);
+	strcpy(name + 2014, "Tail/sub");
+	assert_int_equal(cb_matcher_init(&m, "Long$/xTail$/^sub$", err, sizeof err), 0);
+	assert_true(cb_matcher_match(&m, name, NULL));
+	cb_matcher_free(&m);
+	assert_int_equal(cb_matcher_init(&m, "Long/^xxx$", err, sizeof err), 0);
+	assert_false(cb_matcher_match(&m, name, NULL));
+	cb_matcher_free(&m);
 }
 
 int main(void)

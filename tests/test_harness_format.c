@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "cb_internal.h"
@@ -88,16 +89,89 @@ static void test_exact(void **state)
 	}
 }
 
+/* The fixed-point decimal with the fewest digits after the point that reads
+ * back as x, found by trying every precision: the reference the shortest
+ * round-trip printer must match or beat. */
+static void fixed_by_search(char *buf, size_t len, double x)
+{
+	for (int prec = 0; prec <= 40; prec++) {
+		snprintf(buf, len, "%.*f", prec, x);
+		if (strtod(buf, NULL) == x)
+			return;
+	}
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t next_random(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static void test_format_double(void **state)
+{
+	(void)state;
+	static const struct {
+		double x;
+		const char *want;
+	} cases[] = {
+		{0, "0"}, {1, "1"}, {0.5, "0.5"}, {1.0 / 3, "0.3333333333333333"},
+		{0.1, "0.1"}, {1e-5, "0.00001"}, {123456789, "123456789"},
+		{1234567.5, "1234567.5"}, {-2.25, "-2.25"}, {1e14, "100000000000000"},
+		{1e15, "1e+15"}, {1e-31, "1e-31"}, {3e-12, "0.000000000003"},
+	};
+	char got[128], ref[128];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cb_format_double(got, sizeof got, cases[i].x);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("%.17g: got \"%s\", want \"%s\"", cases[i].x, got, cases[i].want);
+	}
+	/* Random doubles from 1e-12 to 1e15 (random mantissa bits and
+	 * exponents): always a plain decimal that reads back, never longer than
+	 * the best fixed form found by search. */
+	for (int i = 0; i < 20000; i++) {
+		uint64_t bits = next_random();
+		int exp2 = (int)(next_random() % 89) - 40; /* 2^-40 .. 2^48 */
+		double x = ldexp(1.0 + (double)(bits >> 12) / 4503599627370496.0, exp2);
+		cb_format_double(got, sizeof got, x);
+		fixed_by_search(ref, sizeof ref, x);
+		if (strchr(got, 'e') || strtod(got, NULL) != x || strlen(got) > strlen(ref))
+			fail_msg("%.17g: got \"%s\", search found \"%s\"", x, got, ref);
+	}
+}
+
 static void test_bench_name(void **state)
 {
 	(void)state;
-	char buf[64];
-	cb_bench_name(buf, sizeof buf, "BenchmarkX", 1);
-	assert_string_equal(buf, "BenchmarkX");
-	cb_bench_name(buf, sizeof buf, "BenchmarkX", 2);
-	assert_string_equal(buf, "BenchmarkX-2");
-	cb_bench_name(buf, sizeof buf, "BenchmarkX/size=64", 16);
-	assert_string_equal(buf, "BenchmarkX/size=64-16");
+	static const struct {
+		const char *name;
+		int procs;
+		const char *want;
+	} cases[] = {
+		{"BenchmarkX", 1, "BenchmarkX"},
+		{"BenchmarkX", 2, "BenchmarkX-2"},
+		{"BenchmarkX/size=64", 16, "BenchmarkX/size=64-16"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct cb_strbuf sb = {0};
+		cb_bench_name(&sb, cases[i].name, cases[i].procs);
+		assert_string_equal(cb_sb_str(&sb), cases[i].want);
+		cb_sb_free(&sb);
+	}
+	/* no length limit: a 5000-byte name comes back whole */
+	struct cb_strbuf name = {0}, sb = {0};
+	for (int i = 0; i < 500; i++)
+		cb_sb_puts(&name, "Benchmark");
+	cb_sb_puts(&name, "X");
+	cb_bench_name(&sb, cb_sb_str(&name), 4);
+	assert_int_equal(sb.len, name.len + 2);
+	assert_memory_equal(sb.data, name.data, name.len);
+	assert_string_equal(sb.data + name.len, "-4");
+	cb_sb_free(&name);
+	cb_sb_free(&sb);
 }
 
 struct line_case {
@@ -149,6 +223,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pretty),
 		cmocka_unit_test(test_exact),
+		cmocka_unit_test(test_format_double),
 		cmocka_unit_test(test_bench_name),
 		cmocka_unit_test(test_lines),
 	};

@@ -361,14 +361,15 @@ static void test_rate_one_totals_and_site(void **state)
 
 	int64_t t[4];
 	totals(pr, t);
-	assert_int_equal(t[0], 3 * iterations);
-	assert_int_equal(t[1], 60 * iterations);
+	/* The profile holds the measured run (n = 100), not the warm-up. */
+	assert_int_equal(t[0], 3 * 100);
+	assert_int_equal(t[1], 60 * 100);
 	assert_int_equal(t[2], 0);
 	assert_int_equal(t[3], 0);
 
 	int64_t line = 0;
 	const char *file = "";
-	assert_int_equal(leaf_objects(pr, "make_block", &line, &file), 3 * iterations);
+	assert_int_equal(leaf_objects(pr, "make_block", &line, &file), 3 * 100);
 	assert_int_equal(line, make_block_line);
 	assert_non_null(strstr(file, "test_harness_profile.c"));
 	free_profile(pr);
@@ -421,10 +422,11 @@ static void test_inuse_is_what_the_timer_did_not_free(void **state)
 	struct profile *pr = load_profile(profile_path);
 	int64_t t[4];
 	totals(pr, t);
-	assert_int_equal(t[0], 2 * iterations);
-	assert_int_equal(t[1], 64 * iterations);
-	assert_int_equal(t[2], iterations);
-	assert_int_equal(t[3], 40 * iterations);
+	assert_int_equal(iterations, 1 + 200);
+	assert_int_equal(t[0], 2 * 200); /* the measured run only */
+	assert_int_equal(t[1], 64 * 200);
+	assert_int_equal(t[2], 200);
+	assert_int_equal(t[3], 40 * 200);
 	free_profile(pr);
 }
 
@@ -458,9 +460,9 @@ static void test_inuse_survives_address_reuse(void **state)
 	struct profile *pr = load_profile(profile_path);
 	int64_t t[4];
 	totals(pr, t);
-	assert_int_equal(t[0], 101);     /* the rerun is not profiled */
-	assert_int_equal(t[2], 1 + 8);   /* warm-up kept 1, the reported run 8 */
-	assert_int_equal(t[3], 9 * 4000);
+	assert_int_equal(t[0], 100); /* the reported run: not the warm-up, not the rerun */
+	assert_int_equal(t[2], 8);   /* the ring it left */
+	assert_int_equal(t[3], 8 * 4000);
 	free_profile(pr);
 }
 
@@ -594,8 +596,9 @@ static void test_threads(void **state)
 	struct profile *pr = load_profile(profile_path);
 	int64_t t[4];
 	totals(pr, t);
-	assert_int_equal(t[0], atomic_load(&parallel_iters));
-	assert_int_equal(t[1], 48 * atomic_load(&parallel_iters));
+	assert_int_equal(atomic_load(&parallel_iters), 1 + 20000); /* warm-up, measured */
+	assert_int_equal(t[0], 20000);
+	assert_int_equal(t[1], 48 * 20000);
 	free_profile(pr);
 }
 

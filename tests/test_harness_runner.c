@@ -10,9 +10,13 @@
 #include <cmocka.h>
 
 #include <cJSON.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "cb_internal.h"
 #include "harness_run.h"
@@ -298,7 +302,7 @@ static void test_zero_alloc_contract(void **state)
 /* ---- skip, fatal, log, error ---- */
 
 static bool after_fatal;
-static int fatal_line;
+enum { FATAL_LINE = __LINE__ + 9 }; /* the cbench_fatal call below */
 
 static void bench_skip(cbench_b *b)
 {
@@ -307,7 +311,6 @@ static void bench_skip(cbench_b *b)
 
 static void bench_fatal(cbench_b *b)
 {
-	fatal_line = __LINE__ + 1;
 	cbench_fatal(b, "boom %d", 42);
 	after_fatal = true; /* must never run */
 }
@@ -348,7 +351,7 @@ static void test_skip_fatal_log(void **state)
 	run(&o, "-benchtime", "5x", NULL);
 	assert_int_equal(o.rc, 1);
 	snprintf(want, sizeof want, "--- FAIL: BenchmarkFatal\n    test_harness_runner.c:%d: boom 42\n",
-		 fatal_line);
+		 FATAL_LINE);
 	expect_contains(o.out, want);
 	assert_false(after_fatal);
 
@@ -485,8 +488,10 @@ static void test_parallel(void **state)
 	cbench_register("BenchmarkParallelism", bench_parallelism, 0);
 	run(&o, "-benchtime", "100x", "-cpu", "2", NULL);
 	assert_int_equal(o.rc, 0);
-	assert_int_equal(procs_seen, 2);
-	assert_int_equal(bodies_started, 6);
+	if (!harness_isolated) { /* the child's variables are its own */
+		assert_int_equal(procs_seen, 2);
+		assert_int_equal(bodies_started, 6);
+	}
 
 	cb_registry_reset();
 	cbench_register("BenchmarkBadParallel", bench_bad_parallel, 0);
@@ -596,9 +601,456 @@ static void test_exit_statuses(void **state)
 	assert_null(strstr(o.out, "BenchmarkAlloc"));
 }
 
+/* ---- crash isolation ---- */
+
+/* cmocka catches crash signals to report a failed test; a benchmark that
+ * is to die must get the default action back. */
+static void die_by(int sig)
+{
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void bench_segv(cbench_b *b)
+{
+	(void)b;
+	die_by(SIGSEGV);
+}
+
+static void bench_abort(cbench_b *b)
+{
+	(void)b;
+	fprintf(stderr, "first line\nabort: giving up\n");
+	abort();
+}
+
+static void bench_exit3(cbench_b *b)
+{
+	(void)b;
+	exit(3);
+}
+
+static void bench_hang(cbench_b *b)
+{
+	(void)b;
+	for (;;)
+		pause();
+}
+
+static void bench_exit0(cbench_b *b)
+{
+	(void)b;
+	_exit(0);
+}
+
+static void sub_segv(cbench_b *b, void *ctx)
+{
+	(void)ctx;
+	bench_segv(b);
+}
+
+static void bench_sub_crash(cbench_b *b)
+{
+	cbench_run(b, "ok", sub_body, (void *)(uintptr_t)8);
+	cbench_run(b, "boom", sub_segv, NULL);
+}
+
+static int late_calls; /* per child: every child starts from 0 */
+
+/* Warm-up and first line pass; the second repetition's warm-up too; its
+ * measured run dies. */
+static void bench_late_crash(cbench_b *b)
+{
+	if (++late_calls == 4)
+		die_by(SIGBUS);
+	spend(b);
+}
+
+static void test_crash_isolation(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkAlpha", bench_alloc13, 0);
+	cbench_register("BenchmarkSegv", bench_segv, 0);
+	cbench_register("BenchmarkAbort", bench_abort, 0);
+	cbench_register("BenchmarkExit3", bench_exit3, 0);
+	cbench_register("BenchmarkHang", bench_hang, 0);
+	cbench_register("BenchmarkLate", bench_late_crash, 0);
+	cbench_register("BenchmarkExit0", bench_exit0, 0);
+	cbench_register("BenchmarkSubCrash", bench_sub_crash, 0);
+	cbench_register("BenchmarkOmega", bench_alloc13, 0);
+	struct outcome o;
+	run(&o, "-benchtime", "10x", "-count", "2", "-cpu", "1", "-timeout", "500ms", NULL);
+	assert_int_equal(o.rc, 1);
+	const char *healthy = "\t      10\t      1000 ns/op\t      13 B/op\t       1 allocs/op\n";
+	char want[256];
+	/* the name column: the longest top-level name, then as wide as the
+	 * sub-benchmark names made it, also those of a child that crashed */
+	for (int i = 0; i < 2; i++) {
+		const char *name = i ? "BenchmarkOmega" : "BenchmarkAlpha";
+		snprintf(want, sizeof want, "%-*s%s%-*s%s", i ? 29 : 18, name, healthy, i ? 29 : 18,
+			 name, healthy);
+		expect_contains(o.out, want);
+	}
+	expect_contains(o.out, "--- FAIL: BenchmarkSegv\n    signal: segmentation fault (SIGSEGV)\n");
+	expect_contains(o.out, "--- FAIL: BenchmarkAbort\n    signal: aborted (SIGABRT)\n"
+			       "    last lines on stderr:\n        first line\n        abort: giving up\n");
+	expect_contains(o.out, "--- FAIL: BenchmarkExit3\n    exit status 3\n");
+	expect_contains(o.out, "--- FAIL: BenchmarkHang\n    test timed out after 500ms; killed\n");
+	/* the first repetition's line survives the second's crash */
+	expect_contains(o.out, "--- FAIL: BenchmarkExit0\n"
+			       "    exit status 0: the benchmark ended its process before finishing\n");
+	/* a sub-benchmark's crash names it; its finished sibling is kept */
+	expect_contains(o.out, "BenchmarkSubCrash/ok         \t      10\t      1000 ns/op\t       8 B/op\t"
+			       "       1 allocs/op\n--- FAIL: BenchmarkSubCrash/boom\n"
+			       "    signal: segmentation fault (SIGSEGV)\n");
+	expect_contains(o.out, "BenchmarkLate     \t      10\t      1000 ns/op\t       0 B/op\t       0 allocs/op\n"
+			       "--- FAIL: BenchmarkLate\n    signal: bus error (SIGBUS)\n");
+	expect_contains(o.out, "\nFAIL\n");
+	/* what the child wrote to stderr reaches the parent's */
+	expect_contains(o.err, "first line\nabort: giving up\n");
+}
+
+/* Out of memory in the runner: the first measured run takes every byte
+ * the address-space limit leaves (and keeps it), so the runner cannot set
+ * up the next repetitions. Each must fail with a message; none may vanish
+ * with exit status 0. The limit binds only the child. */
+static int starve_calls;
+
+static void bench_starve(cbench_b *b)
+{
+	spend(b);
+	if (++starve_calls != 2)
+		return;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_AS, &rl) != 0)
+		cbench_fatal(b, "getrlimit failed");
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long pages = 0;
+	if (!f || fscanf(f, "%lu", &pages) != 1)
+		cbench_fatal(b, "cannot read /proc/self/statm");
+	fclose(f);
+	rl.rlim_cur = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE);
+	if (setrlimit(RLIMIT_AS, &rl) != 0)
+		cbench_fatal(b, "setrlimit failed");
+	for (size_t size = 1 << 20; size >= 8; size /= 2) /* every free chunk too */
+		for (void **p; (p = v_malloc(size)) != NULL;)
+			cbench_keep(p);
+}
+
+static void test_out_of_memory(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkStarve", bench_starve, 0);
+	cbench_register("BenchmarkNext", bench_clean, 0);
+	struct outcome o;
+	run(&o, "-benchtime", "10x", "-count", "3", "-cpu", "1", "-retained=false", NULL);
+	assert_int_equal(o.rc, 1);
+	expect_contains(o.out, "BenchmarkStarve \t      10\t      1000 ns/op\t");
+	expect_contains(o.out, "--- FAIL: BenchmarkStarve\n    cbench: out of memory in the harness\n"
+			       "--- FAIL: BenchmarkStarve\n    cbench: out of memory in the harness\n"
+			       "BenchmarkNext ");
+	expect_contains(o.out, "\nFAIL\n");
+}
+
+/* A record larger than a pipe holds (64 KiB) arrives whole. */
+static void bench_chatty(cbench_b *b)
+{
+	for (int i = 0; i < 2000; i++)
+		cbench_log(b, "line %04d %s", i, "................................................................");
+	cbench_error(b, "and then it failed");
+}
+
+static void test_big_record(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkChatty", bench_chatty, 0);
+	cbench_register("BenchmarkAfter", bench_clean, 0);
+	struct outcome o;
+	run(&o, "-benchtime", "1x", "-cpu", "1", NULL);
+	assert_int_equal(o.rc, 1);
+	expect_contains(o.out, "--- FAIL: BenchmarkChatty\n    test_harness_runner.c:");
+	expect_contains(o.out, ": line 1999 ....");
+	expect_contains(o.out, ": and then it failed\nBenchmarkAfter ");
+	assert_null(strstr(o.out, "malformed"));
+	assert_true(strlen(o.out) > 150000);
+}
+
+/* A benchmark's parallel threads cannot all be created: the ones that were
+ * must be released and joined, and the benchmark fails. RLIMIT_AS leaves
+ * room for a few thread stacks only; it binds only the child. */
+static void bench_no_threads(cbench_b *b)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long pages = 0;
+	if (!f || fscanf(f, "%lu", &pages) != 1)
+		cbench_fatal(b, "cannot read /proc/self/statm");
+	fclose(f);
+	rlim_t limit = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + (rlim_t)(48 << 20);
+	struct rlimit rl = {limit, limit};
+	if (setrlimit(RLIMIT_AS, &rl) != 0)
+		cbench_fatal(b, "setrlimit failed");
+	cbench_set_parallelism(b, 32);
+	cbench_run_parallel(b, parallel_body, NULL);
+}
+
+static void bench_too_parallel(cbench_b *b)
+{
+	cbench_set_parallelism(b, INT_MAX);
+	cbench_run_parallel(b, parallel_body, NULL);
+}
+
+static void test_parallel_failures(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkTooParallel", bench_too_parallel, 0);
+	struct outcome o;
+	run(&o, "-benchtime", "10x", "-cpu", "2", NULL);
+	assert_int_equal(o.rc, 1);
+	expect_contains(o.out, "--- FAIL: BenchmarkTooParallel\n");
+	expect_contains(o.out, "parallelism 2147483647 x 2 procs is too many threads\n");
+	if (!harness_isolated)
+		return;
+	cb_registry_reset();
+	cbench_register("BenchmarkNoThreads", bench_no_threads, 0);
+	cbench_register("BenchmarkAfter", bench_clean, 0);
+	run(&o, "-benchtime", "10x", "-cpu", "2", "-timeout", "20s", NULL);
+	assert_int_equal(o.rc, 1);
+	expect_contains(o.out, "--- FAIL: BenchmarkNoThreads\n");
+	expect_contains(o.out, "cbench_run_parallel: cannot create 64 threads (created ");
+	expect_contains(o.out, "BenchmarkAfter-2 ");
+}
+
+/* ---- the text line and -json carry the same figures ---- */
+
+static void bench_overrides(cbench_b *b)
+{
+	bench_alloc13(b); /* 13 B/op, 1 allocs/op, 1000 ns/op measured */
+	cbench_report_metric(b, 42, "ns/op");
+	cbench_report_metric(b, 7, "allocs/op");
+	cbench_report_metric(b, 3.5, "MB/s");
+	cbench_report_metric(b, 0.25, "widgets/op");
+}
+
+/* The (value, unit) pairs of a text result line. */
+static int line_pairs(char *line, double *values, char units[][64], int max)
+{
+	int n = 0;
+	strtok(line, "\t"); /* name */
+	strtok(NULL, "\t"); /* iterations */
+	for (char *f; n < max && (f = strtok(NULL, "\t")) != NULL; n++)
+		if (sscanf(f, "%lf %63s", &values[n], units[n]) != 2)
+			fail_msg("field \"%s\" is not \"value unit\"", f);
+	return n;
+}
+
+static void test_json_matches_text(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *unit, *field; /* NULL field: under "metrics" */
+	} fields[] = {
+		{"ns/op", "ns_per_op"}, {"MB/s", "mb_per_s"}, {"B/op", "bytes_per_op"},
+		{"allocs/op", "allocs_per_op"}, {"widgets/op", NULL},
+	};
+	cbench_register("BenchmarkOverrides", bench_overrides, 0);
+	struct outcome text, json;
+	run(&text, "-benchtime", "10x", "-cpu", "1", NULL);
+	run(&json, "-benchtime", "10x", "-cpu", "1", "-json", NULL);
+	assert_int_equal(text.rc, 0);
+	assert_int_equal(json.rc, 0);
+	expect_contains(text.out, "BenchmarkOverrides \t      10\t        42.00 ns/op\t   3.50 MB/s\t"
+				  "         0.2500 widgets/op\t      13 B/op\t       7 allocs/op\n");
+	char *line = strstr(text.out, "BenchmarkOverrides");
+	assert_non_null(line);
+	line[strcspn(line, "\n")] = 0;
+	double values[8];
+	char units[8][64];
+	int n = line_pairs(line, values, units, 8);
+	assert_int_equal(n, 5);
+	cJSON *o = cJSON_Parse(json.out);
+	assert_non_null(o);
+	for (int i = 0; i < n; i++) {
+		const char *field = NULL;
+		bool known = false;
+		for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
+			if (strcmp(fields[k].unit, units[i]) == 0) {
+				field = fields[k].field;
+				known = true;
+			}
+		if (!known)
+			fail_msg("unexpected unit %s", units[i]);
+		cJSON *v = field ? cJSON_GetObjectItem(o, field)
+				 : cJSON_GetObjectItem(cJSON_GetObjectItem(o, "metrics"), units[i]);
+		if (!v || v->valuedouble != values[i])
+			fail_msg("%s: text %g, json %g", units[i], values[i], v ? v->valuedouble : -1);
+	}
+	/* the counted total backs B/op; allocs/op was reported, so no total */
+	assert_true(cJSON_GetObjectItem(o, "alloc_bytes")->valuedouble == 130);
+	assert_null(cJSON_GetObjectItem(o, "allocs"));
+	/* only the extra units are metrics, as on the text line */
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(o, "metrics")), 1);
+	cJSON_Delete(o);
+}
+
+/* ---- names ---- */
+
+static char long_name[1001];
+
+static void bench_many_same(cbench_b *b)
+{
+	for (int i = 0; i < 150; i++)
+		cbench_run(b, "x", sub_body, (void *)(uintptr_t)1);
+	cbench_run(b, long_name, sub_body, (void *)(uintptr_t)1);
+}
+
+static void test_many_sub_names(void **state)
+{
+	(void)state;
+	memset(long_name, 'n', 999);
+	long_name[999] = 'Z';
+	cbench_register("BenchmarkMany", bench_many_same, 0);
+	struct outcome o;
+	run(&o, "-benchtime", "1x", "-cpu", "2", NULL);
+	assert_int_equal(o.rc, 0);
+	/* a 1000-byte name is printed whole, then its -P suffix */
+	char want[1100];
+	snprintf(want, sizeof want, "\nBenchmarkMany/%s-2 ", long_name);
+	expect_contains(o.out, want);
+	run(&o, "-benchtime", "1x", "-cpu", "1", NULL);
+	assert_int_equal(o.rc, 0);
+	expect_contains(o.out, "\nBenchmarkMany/x ");
+	expect_contains(o.out, "\nBenchmarkMany/x#01 ");
+	expect_contains(o.out, "\nBenchmarkMany/x#149 ");
+	assert_null(strstr(o.out, "#150"));
+}
+
+static void test_pkg_from_file(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *file, *want;
+	} cases[] = {
+		{"benches/strings.c", "benches"},
+		{"/home/u/base/benches/strings.c", "benches"},
+		{"/tmp/head/benches/strings.c", "benches"},
+		{"./benches/./strings.c", "benches"},
+		{"../bench//strings.c", "bench"},
+		{"strings.c", "strings"},
+		{"./strings.c", "strings"},
+		{"noext", "noext"},
+		{"", ""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct cb_strbuf sb = {0};
+		cb_pkg_from_file(&sb, cases[i].file);
+		if (strcmp(cb_sb_str(&sb), cases[i].want) != 0)
+			fail_msg("%s: got \"%s\", want \"%s\"", cases[i].file, cb_sb_str(&sb), cases[i].want);
+		cb_sb_free(&sb);
+	}
+	/* registered with a file: the header shows its pkg */
+	cbench_register_at_("BenchmarkAlloc", bench_alloc13, 0, "/x/y/suite/a.c", NULL);
+	struct outcome o;
+	run(&o, "-benchtime", "1x", NULL);
+	expect_contains(o.out, "\npkg: suite\n");
+	cb_registry_reset();
+	cbench_register_at_("BenchmarkAlloc", bench_alloc13, 0, "/x/y/suite/a.c", "example.com/s");
+	run(&o, "-benchtime", "1x", NULL);
+	expect_contains(o.out, "\npkg: example.com/s\n");
+	run(&o, "-benchtime", "1x", "-pkg", "mine", NULL);
+	expect_contains(o.out, "\npkg: mine\n");
+}
+
+/* ---- the child -> parent protocol ---- */
+
+static void test_wire(void **state)
+{
+	(void)state;
+	struct cb_record rec = {.kind = CB_REC_RESULT, .failed = true, .width = 23,
+				.output = "    a.c:1: log\n"};
+	rec.res = (struct cb_result){.name = "BenchmarkW-2", .n = 77, .ns = 123456, .bytes = 9,
+				     .allocs = 5, .alloc_bytes = 1 << 20, .mem_valid = true,
+				     .metrics = {{"x/op", 0.1}, {"retained-B/op", 48}}, .nmetrics = 2};
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	assert_true(cb_wire_send_start(fds[1], 23, "BenchmarkW-2"));
+	assert_true(cb_wire_send_record(fds[1], &rec));
+	close(fds[1]);
+	unsigned char bytes[4096];
+	ssize_t total = read(fds[0], bytes, sizeof bytes);
+	close(fds[0]);
+	assert_true(total > 20);
+	/* Byte by byte: a message comes out only once its last byte is in. */
+	struct cb_wire_in in = {0};
+	int got = 0;
+	for (ssize_t i = 0; i < total; i++) {
+		assert_true(cb_wire_feed(&in, &bytes[i], 1));
+		enum cb_msg_type type;
+		const unsigned char *p;
+		size_t len;
+		while (cb_wire_next(&in, &type, &p, &len)) {
+			got++;
+			if (type == CB_MSG_START) {
+				int32_t width;
+				assert_int_equal(len, 4 + 12);
+				memcpy(&width, p, sizeof width);
+				assert_int_equal(width, 23);
+				assert_memory_equal(p + 4, "BenchmarkW-2", 12);
+				continue;
+			}
+			assert_int_equal(type, CB_MSG_RECORD);
+			assert_int_equal(i, total - 1);
+			struct cb_record back;
+			assert_true(cb_wire_decode_record(p, len, &back));
+			assert_int_equal(back.kind, rec.kind);
+			assert_true(back.failed);
+			assert_int_equal(back.width, 23);
+			assert_string_equal(back.res.name, rec.res.name);
+			assert_string_equal(back.output, rec.output);
+			assert_int_equal(back.res.n, 77);
+			assert_int_equal(back.res.ns, 123456);
+			assert_int_equal(back.res.bytes, 9);
+			assert_int_equal(back.res.allocs, 5);
+			assert_int_equal(back.res.alloc_bytes, 1 << 20);
+			assert_true(back.res.mem_valid);
+			assert_int_equal(back.res.nmetrics, 2);
+			assert_string_equal(back.res.metrics[1].unit, "retained-B/op");
+			assert_true(back.res.metrics[0].value == 0.1);
+			/* every shorter payload is refused, never half-read */
+			for (size_t cut = 0; cut < len; cut++)
+				assert_false(cb_wire_decode_record(p, cut, &back));
+		}
+	}
+	assert_int_equal(got, 2);
+	/* a frame claiming more than any message holds marks the stream bad */
+	uint32_t head[2] = {0xffffffffu, CB_MSG_RECORD};
+	assert_true(cb_wire_feed(&in, head, sizeof head));
+	enum cb_msg_type type;
+	const unsigned char *p;
+	size_t len;
+	assert_false(cb_wire_next(&in, &type, &p, &len));
+	assert_true(in.failed);
+	cb_wire_free(&in);
+}
+
+static int inproc(void **state)
+{
+	(void)state;
+	harness_isolated = false;
+	return 0;
+}
+
+static int isolated(void **state)
+{
+	(void)state;
+	harness_isolated = true;
+	return 0;
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	/* Everything in the test's own process, where tests also see what the
+	 * benchmark functions did. */
+	const struct CMUnitTest inproc_tests[] = {
 		cmocka_unit_test_setup(test_predict, setup),
 		cmocka_unit_test_setup(test_calibration, setup),
 		cmocka_unit_test_setup(test_golden_output, setup),
@@ -608,8 +1060,33 @@ int main(void)
 		cmocka_unit_test_setup(test_skip_fatal_log, setup),
 		cmocka_unit_test_setup(test_sub_benchmarks, setup),
 		cmocka_unit_test_setup(test_parallel, setup),
+		cmocka_unit_test_setup(test_parallel_failures, setup),
 		cmocka_unit_test_setup(test_metrics_json_verbose, setup),
+		cmocka_unit_test_setup(test_json_matches_text, setup),
+		cmocka_unit_test_setup(test_many_sub_names, setup),
+		cmocka_unit_test_setup(test_pkg_from_file, setup),
 		cmocka_unit_test_setup(test_exit_statuses, setup),
+		cmocka_unit_test(test_wire),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* The same output, each benchmark in a child process (the default). */
+	const struct CMUnitTest isolated_tests[] = {
+		cmocka_unit_test_setup(test_golden_output, setup),
+		cmocka_unit_test_setup(test_one_time_allocation_not_reported, setup),
+		cmocka_unit_test_setup(test_timer_and_loop, setup),
+		cmocka_unit_test_setup(test_zero_alloc_contract, setup),
+		cmocka_unit_test_setup(test_skip_fatal_log, setup),
+		cmocka_unit_test_setup(test_sub_benchmarks, setup),
+		cmocka_unit_test_setup(test_parallel, setup),
+		cmocka_unit_test_setup(test_parallel_failures, setup),
+		cmocka_unit_test_setup(test_metrics_json_verbose, setup),
+		cmocka_unit_test_setup(test_json_matches_text, setup),
+		cmocka_unit_test_setup(test_many_sub_names, setup),
+		cmocka_unit_test_setup(test_exit_statuses, setup),
+		cmocka_unit_test_setup(test_crash_isolation, setup),
+		cmocka_unit_test_setup(test_big_record, setup),
+		cmocka_unit_test_setup(test_out_of_memory, setup),
+	};
+	int failed = cmocka_run_group_tests_name("in process", inproc_tests, inproc, NULL);
+	failed += cmocka_run_group_tests_name("isolated", isolated_tests, isolated, NULL);
+	return failed;
 }

@@ -8,6 +8,7 @@
 #   D  the zero-alloc Checksum allocates     -> exit 1, names Checksum
 #   F  Checksum crashes in every run but the first, so the gate alone would
 #      see too few samples to object         -> exit 1, names the failed runs
+#      (a head that fails in any run fails)
 # plus a revision that does not exist        -> exit 2.
 set -euo pipefail
 
@@ -109,7 +110,7 @@ grep -q 'Checksum' "$tmp/D/gate.txt" || { show D; fail "D: no violation naming C
 
 compare F "$F"
 [ "$status" = 1 ] || { show F; fail "F: exit $status, want 1"; }
-grep -q "the head's bench binary failed in 4 of 5 runs, the base's in 0" "$tmp/F/gate.txt" \
+grep -q "the head's bench binary failed in 4 of 5 runs, the base's in 0" "$tmp/F/report.md" \
   || { show F; fail "F: the failed runs are not named"; }
 
 compare E no-such-revision

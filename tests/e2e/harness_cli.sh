@@ -37,7 +37,20 @@ expect 2 'invalid value "fast" for flag -benchtime' -benchtime fast
 expect 2 'invalid value "soon" for flag -timeout' -timeout soon
 expect 0 '^Usage of cli_bench:' -h
 expect 0 '^BenchmarkSlow$' -list Slow
-expect 1 'test timed out after 300ms' -bench Slow -benchtime 10s -timeout 300ms
+# -timeout: with isolation it fails the benchmark and the run goes on; the
+# watchdog of a run without isolation ends the whole run, naming it
+expect 1 '^    test timed out after 300ms; killed$' -bench Slow -benchtime 10s -timeout 300ms
+expect 1 '^BenchmarkThreadOnce(-[0-9]+)? ' -bench 'Slow|ThreadOnce' -benchtime 6x -timeout 300ms
+expect 1 'test timed out after 300ms' -bench Slow -benchtime 10s -timeout 300ms -isolate=false
+expect 1 '	running: BenchmarkSlow' -bench Slow -benchtime 10s -timeout 300ms -isolate=false
+# go test habits: -run '^$' (no tests here), -test. prefixes, -version, -h
+expect 0 '^BenchmarkPass(-[0-9]+)? .*10 B/op.*1 allocs/op$' -run '^$' -bench Pass -benchtime 10x
+expect 0 '^BenchmarkPass(-[0-9]+)? ' -test.run='^$' -test.bench=Pass -test.benchtime=10x
+expect 2 '^cbench: -run: ' -run 'a(' -bench Pass
+expect 0 '^cbench [0-9]+\.[0-9]+\.[0-9]+$' -version
+for f in bench benchtime count cpu timeout isolate list run json v memprofile memprofilerate retained pkg version; do
+  expect 0 "^  -$f( |$)" -h
+done
 # without the watchdog thread, the benchmark makes the first pthread_create:
 # its one-time allocation falls in the unreported warm-up (Go would count it)
 expect 0 'ThreadOnce(-[0-9]+)? .*[[:space:]]0 B/op[[:space:]]+0 allocs/op$' -bench ThreadOnce -benchtime 1x -timeout 0
