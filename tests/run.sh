@@ -4,7 +4,8 @@
 # Usage: run.sh LABEL CMD... [-- LABEL CMD...]...   (a CMD may hold arguments)
 #
 # Each command runs with its stdout and stderr in a log file under
-# $TEST_LOGS (default build/test-logs) and passes when it exits 0:
+# $TEST_LOGS (default build/test-logs), after a first line "$ CMD", and
+# passes when it exits 0:
 #   ok   LABEL CMD  1.2s
 #   FAIL LABEL CMD  (exit 1; log: build/test-logs/LABEL/CMD.log)
 # and after a FAIL line the last lines of its output, indented. Beneath an
@@ -30,22 +31,24 @@ log_name() {
 now_ms() { date +%s%3N; }
 
 run_one() { # label cmd
-  local label=$1 cmd=$2 log start status=0 ms
+  local label=$1 cmd=$2 log start status=0 ms shown=$2
   log="$logs/$label/$(log_name "$cmd").log"
+  # A long command (lint's file list) is shown by its start; the log has it.
+  [ ${#shown} -le 100 ] || shown="${shown:0:96} ..."
   mkdir -p "$(dirname "$log")"
   start=$(now_ms)
-  bash -c "$cmd" </dev/null >"$log" 2>&1 || status=$?
+  { printf '$ %s\n' "$cmd"; bash -c "$cmd" </dev/null 2>&1; } >"$log" || status=$?
   ms=$(($(now_ms) - start))
   if [ "$status" = 0 ]; then
     passed=$((passed + 1))
-    printf 'ok   %-10s %s  %d.%ds\n' "$label" "$cmd" $((ms / 1000)) $((ms % 1000 / 100))
+    printf 'ok   %-10s %s  %d.%ds\n' "$label" "$shown" $((ms / 1000)) $((ms % 1000 / 100))
     grep -E '^known difference' "$log" | sed 's/^/     /'
     if [ "$label" = build ]; then grep -E '^[^ :]+:[0-9]+:([0-9]+:)? warning:' "$log" | sed 's/^/     /'; fi
     return 0
   fi
   failed=$((failed + 1))
-  failures+=("$label $cmd")
-  printf 'FAIL %-10s %s  (exit %d; log: %s)\n' "$label" "$cmd" "$status" "$log"
+  failures+=("$label $shown")
+  printf 'FAIL %-10s %s  (exit %d; log: %s)\n' "$label" "$shown" "$status" "$log"
   tail -n "$tail_lines" "$log" | sed 's/^/    | /'
   return 1
 }
