@@ -509,10 +509,13 @@ static void *observed_memalign(size_t alignment, size_t size)
 
 static _Atomic uint64_t fault_left; /* allocations until the failing one; 0: off */
 static atomic_bool fault_fired;
+static __thread int my_faults_held;
 
 /* True for the one allocation that must fail. */
 static bool fault_now(void)
 {
+	if (my_faults_held)
+		return false;
 	uint64_t left = atomic_load(&fault_left);
 	while (left > 0 && !atomic_compare_exchange_weak(&fault_left, &left, left - 1))
 		;
@@ -739,7 +742,9 @@ void cb_hooks_set_observer(cb_alloc_observer *fn, void *ctx)
 	cb_hooks_suppress_begin();
 	pthread_once(&fork_once, register_fork_handler);
 	cb_hooks_suppress_end();
-	if (atomic_load(&live_observer)) {
+	/* Also when counting already went off and unpublished the slot: a
+	 * thread that loaded it before may still be inside. */
+	if (registered.fn) {
 		atomic_store_explicit(&live_observer, NULL, memory_order_seq_cst);
 		install_forwarders();
 		wait_quiescent();
@@ -772,6 +777,11 @@ void cb_hooks_fail_nth(uint64_t n)
 bool cb_hooks_fail_fired(void)
 {
 	return atomic_load(&fault_fired);
+}
+
+void cb_hooks_fail_hold(bool on)
+{
+	my_faults_held += on ? 1 : -1;
 }
 
 /* Whether libc's own allocations reach the hooks: strdup allocates inside

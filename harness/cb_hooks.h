@@ -72,5 +72,9 @@ void cb_hooks_set_observer(cb_alloc_observer *fn, void *ctx);
 void cb_hooks_fail_nth(uint64_t n);
 /* True when the armed failure has happened since the last fail_nth. */
 bool cb_hooks_fail_fired(void);
+/* Between hold(true) and hold(false) the calling thread's allocations are
+ * never the failing one (nor counted towards n): for calls into a library
+ * that is known to mishandle a failed allocation (see cb_symbol.c). Nests. */
+void cb_hooks_fail_hold(bool on);
 
 #endif
