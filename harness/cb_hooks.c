@@ -77,6 +77,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 void *__libc_malloc(size_t size);
@@ -166,6 +167,27 @@ static void make_key(void)
 	pthread_key_create(&exit_key, on_thread_exit);
 }
 
+/* Raw system calls, not the libc functions: a sanitizer intercepts
+ * pthread_sigmask, sigfillset and mmap, and the hooks run before its interceptors are
+ * ready (ASan's start-up allocates). */
+/* The kernel's signal set: 64 bits on Linux. */
+static void mask_signals(uint64_t *old)
+{
+	uint64_t all = ~(uint64_t)0;
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, old, sizeof all);
+}
+
+static void unmask_signals(const uint64_t *old)
+{
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, old, NULL, sizeof *old);
+}
+
+static void *map_pages(size_t bytes)
+{
+	return (void *)syscall(SYS_mmap, NULL, bytes, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
 /* Tallies come from mmap'd slabs, carved without a lock: each slab counts
  * its own tallies handed out, so a thread that loses the race to publish a
  * new slab simply carves from the winner's. */
@@ -185,14 +207,13 @@ static struct tally *carve_tally(void)
 			if (i < SLAB_TALLIES)
 				return &s->t[i];
 		}
-		struct slab *fresh = mmap(NULL, sizeof *fresh, PROT_READ | PROT_WRITE,
-					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct slab *fresh = map_pages(sizeof *fresh);
 		if (fresh == MAP_FAILED)
 			return NULL;
 		atomic_init(&fresh->used, 1); /* t[0] is ours */
 		if (atomic_compare_exchange_strong(&slab_now, &s, fresh))
 			return &fresh->t[0];
-		munmap(fresh, sizeof *fresh);
+		syscall(SYS_munmap, fresh, sizeof *fresh);
 	}
 }
 
@@ -221,9 +242,8 @@ static struct tally *claim_tally(void)
  * when out of memory. */
 static struct tally *adopt_tally(void)
 {
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
+	uint64_t old;
+	mask_signals(&old);
 	int saved_errno = errno;
 	struct tally *t = my_tally;
 	if (t == NULL) {
@@ -236,7 +256,7 @@ static struct tally *adopt_tally(void)
 		my_tally = t;
 	}
 	errno = saved_errno;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	unmask_signals(&old);
 	return t;
 }
 

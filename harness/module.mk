@@ -59,3 +59,7 @@ UNIT_TESTS += $(HARNESS_TEST_NAMES:%=$(BUILD)/tests/%)
 SAN_TESTS += $(BUILD)/tests/test_harness_format $(BUILD)/tests/test_harness_flags
 E2E_TESTS += tests/e2e/harness_install.sh tests/e2e/harness_cli.sh tests/e2e/harness_pprof.sh
 LINT_FILES += tests/e2e/harness_install.sh tests/e2e/harness_cli.sh tests/e2e/harness_pprof.sh
+
+# Foreign allocators (ASan, jemalloc, tcmalloc) end to end.
+E2E_TESTS += tests/e2e/harness_allocators.sh
+LINT_FILES += tests/e2e/harness_allocators.sh
