@@ -17,3 +17,19 @@ $(BUILD)/benches/cbench-examples: $(BENCH_OBJS) $(BUILD)/libcbench.a
 
 bench: deps $(BUILD)/benches/cbench-examples
 	$(BUILD)/benches/cbench-examples -pkg cbench/benches $(BENCHFLAGS)
+
+# make bench-hooks: instructions (callgrind) and nanoseconds (interleaved
+# runs) that the allocator hooks add to a malloc(32)+free pair, from one
+# loop built without and with libcbench.a; see benches/hook_cost.sh.
+$(BUILD)/benches/hook_pair_plain: benches/hook_pair.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $<
+
+$(BUILD)/benches/hook_pair_hooked: benches/hook_pair.c $(BUILD)/libcbench.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DCBENCH_HOOKED -o $@ $< $(BUILD)/libcbench.a $(CBENCH_LIBS)
+
+.PHONY: bench-hooks
+bench-hooks: $(BUILD)/benches/hook_pair_plain $(BUILD)/benches/hook_pair_hooked
+	benches/hook_cost.sh $^
+LINT_FILES += benches/hook_cost.sh

@@ -267,6 +267,8 @@ static struct tally *tally_for_slow_path(void)
 
 __attribute__((noinline, cold)) static void *count_alloc_slow(void *p, size_t size)
 {
+	if (p == NULL)
+		return NULL;
 	struct tally *t = tally_for_slow_path();
 	if (t) {
 		add_owned(&t->allocs, 1);
@@ -313,9 +315,9 @@ static _Atomic(memalign_fn *) fwd_memalign = first_memalign;
 void *malloc(size_t size)
 {
 	void *p = FWD(malloc)(size);
-	if (__builtin_expect(p == NULL, 0))
-		return NULL;
 	struct tally *t = my_tally;
+	if (__builtin_expect(p == NULL, 0))
+		return count_alloc_slow(p, size);
 	if (__builtin_expect(t == NULL, 0))
 		return count_alloc_slow(p, size);
 	add_owned(&t->allocs, 1);
@@ -531,6 +533,13 @@ static _Atomic uint64_t fault_left; /* allocations until the failing one; 0: off
 static atomic_bool fault_fired;
 static __thread int my_faults_held;
 
+/* Where a debugger stops to see the failing allocation's stack. */
+static __attribute__((noinline)) void fault_injected(void)
+{
+	atomic_store(&fault_fired, true);
+	__asm__ __volatile__("");
+}
+
 /* True for the one allocation that must fail. */
 static bool fault_now(void)
 {
@@ -541,7 +550,7 @@ static bool fault_now(void)
 		;
 	if (left != 1)
 		return false;
-	atomic_store(&fault_fired, true);
+	fault_injected();
 	errno = ENOMEM;
 	return true;
 }
