@@ -24,7 +24,7 @@ per_pair() {
   a=$(ir "$1" 100000)
   b=$(ir "$1" 200000)
   if [ -z "$a" ] || [ -z "$b" ]; then
-    echo "hook_cost.sh: callgrind could not run $1 (valgrind 3.19 cannot read DWARF 5 from clang: build with gcc)" >&2
+    echo "hook_cost.sh: callgrind could not run $1 (valgrind 3.19 cannot read DWARF 5, clang's default: add -gdwarf-4)" >&2
     exit 1
   fi
   awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b - a) / 100000 }'

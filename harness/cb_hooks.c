@@ -62,8 +62,9 @@
  * cb_hooks_exact.
  *
  * Fault injection (tests only) swaps in forwarders that fail the nth
- * allocation; when it is off they are on no path. The hooks never allocate
- * through malloc themselves, and leave errno as glibc would. */
+ * allocation; when it is off they are on no path. What the hooks allocate
+ * for themselves through libc (pthread keys, fork handlers) counts into the
+ * discard tally, and errno is left as glibc would leave it. */
 #include "cb_hooks.h"
 
 #include <dlfcn.h>
@@ -136,7 +137,7 @@ static __thread bool my_exited;
 static inline __attribute__((always_inline)) void add_owned(uint64_t *c, uint64_t v)
 {
 #if defined(__x86_64__)
-	__asm__("addq %1, %0" : "+m"(*c) : "er"(v));
+	__asm__("addq %1, %0" : "+m"(*c) : "er"(v) : "cc");
 #else
 	__atomic_fetch_add(c, v, __ATOMIC_RELAXED);
 #endif
@@ -168,9 +169,9 @@ static void make_key(void)
 }
 
 /* Raw system calls, not the libc functions: a sanitizer intercepts
- * pthread_sigmask, sigfillset and mmap, and the hooks run before its interceptors are
- * ready (ASan's start-up allocates). */
-/* The kernel's signal set: 64 bits on Linux. */
+ * pthread_sigmask, sigfillset and mmap, and the hooks run before its
+ * interceptors are ready (ASan's start-up allocates). The kernel's signal
+ * set is 64 bits. */
 static void mask_signals(uint64_t *old)
 {
 	uint64_t all = ~(uint64_t)0;
@@ -265,6 +266,8 @@ static struct tally *tally_for_slow_path(void)
 	return my_exited ? NULL : adopt_tally();
 }
 
+/* Out of line, as tail calls: a failed call (which counts nothing), a
+ * thread's first event, a thread past its exit destructors. */
 __attribute__((noinline, cold)) static void *count_alloc_slow(void *p, size_t size)
 {
 	if (p == NULL)
