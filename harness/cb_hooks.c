@@ -470,8 +470,10 @@ static _Alignas(64) atomic_ulong inflight;
 static bool counting_on;
 
 /* Calls the observer unless the thread is suppressed or past its exit
- * destructors; see the header for why this is safe against detach. */
-static void observe(enum cb_event kind, void *ptr, size_t size)
+ * destructors; see the header for why this is safe against detach. Never
+ * inlined, so that every kind of call puts the same frames above the
+ * allocating function (the profiler counts them once, with malloc). */
+static __attribute__((noinline)) void observe(enum cb_event kind, void *ptr, size_t size)
 {
 	if (!atomic_load_explicit(&live_observer, memory_order_relaxed))
 		return;

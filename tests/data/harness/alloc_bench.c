@@ -1,10 +1,12 @@
 /* alloc_bench.c: benchmarks whose B/op and allocs/op are known, built
  * against each allocator the program might run with (glibc, ASan,
  * jemalloc, tcmalloc) by tests/e2e/harness_allocators.sh. Some blocks come
- * from libc (strdup, fopen, asprintf) and are freed here, and some go the
- * other way, so mixing two allocators' pointers would crash. The program
- * names, on stderr, the allocator the hooks forward to. */
-#define _GNU_SOURCE
+ * from inside libc (strdup, asprintf) and are freed here, so a program that
+ * mixed two allocators' pointers would crash. The program names, on
+ * stderr, the allocator the hooks forward to. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* asprintf, memalign, pvalloc */
+#endif
 #include <cbench.h>
 #include <malloc.h>
 #include <stdio.h>
