@@ -5,7 +5,9 @@
  * function with its file:line, inlined calls as frames, sampled totals
  * within a stated tolerance, threads, address reuse, that profiling adds no
  * counted allocation; then retained-B/op on known retention patterns, and
- * the new flags. */
+ * the new flags; retention re-runs while other threads allocate, a fork
+ * while another thread is inside a profiled malloc, and the profile writer
+ * with each of its allocations failing in turn. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
