@@ -621,7 +621,10 @@ static bool next_allocator(struct allocator *a)
 
 /* The first call into the hooks, before any block was handed out, picks
  * the allocator every later call forwards to. Calls made meanwhile by the
- * same thread (dlsym's own, if any) go to glibc. */
+ * same thread (dlsym's own, if any) go to glibc. It happens before a second
+ * thread can exist (pthread_create allocates the new thread's DTV with
+ * calloc), and thread creation orders it before everything other threads
+ * do, so `base` needs no atomics. */
 static void resolve(void)
 {
 	int expect = UNRESOLVED;
@@ -633,6 +636,7 @@ static void resolve(void)
 		return;
 	}
 	my_resolving = true;
+	int saved_errno = errno; /* dlsym may leave its own */
 	struct allocator a;
 	if (__interceptor_malloc && __interceptor_calloc && __interceptor_realloc &&
 	    __interceptor_free && __interceptor_memalign) {
@@ -643,6 +647,7 @@ static void resolve(void)
 	} else if (next_allocator(&a)) {
 		base = a;
 	}
+	errno = saved_errno;
 	my_resolving = false;
 	atomic_store(&resolve_state, RESOLVED);
 	install_forwarders();
