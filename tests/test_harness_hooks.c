@@ -275,6 +275,28 @@ static void test_free_preserves_errno(void **state)
 	assert_int_equal(after_null, 4321);
 }
 
+/* Successful calls leave errno alone, as glibc's do. */
+static void test_success_keeps_errno(void **state)
+{
+	(void)state;
+	cb_hooks_set_counting(true);
+	errno = 4242;
+	void *p = v_malloc(32);
+	p = v_realloc(p, 64);
+	void *q = v_calloc(4, 4);
+	void *r = memalign(64, 64);
+	void *s = NULL;
+	int rc = posix_memalign(&s, 64, 64);
+	v_free(p);
+	v_free(q);
+	v_free(r);
+	v_free(s);
+	int after = errno;
+	cb_hooks_set_counting(false);
+	assert_int_equal(rc, 0);
+	assert_int_equal(after, 4242);
+}
+
 static void test_counting_off_and_suppressed(void **state)
 {
 	(void)state;
@@ -711,6 +733,7 @@ int main(void)
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_stdio),
 		cmocka_unit_test(test_free_preserves_errno),
+		cmocka_unit_test(test_success_keeps_errno),
 		cmocka_unit_test(test_counting_off_and_suppressed),
 		cmocka_unit_test(test_observer),
 		cmocka_unit_test(test_threads),
