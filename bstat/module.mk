@@ -3,7 +3,8 @@
 
 # One folder per stage, as golang.org/x/perf splits its packages: format
 # (reading), proc (filters, projections), tab (tables), render (outputs),
-# cli (flags, the command), util (arena, buffers, maps).
+# cli (flags, the command), util (arena, buffers, maps), html (-format html
+# and -history pages; it calls the gate, so it links with the command).
 BSTAT_O        := $(BUILD)/bstat.o
 BSTAT_UTIL     := $(BSTAT_O)/util/util.o
 BSTAT_FORMAT   := $(BSTAT_O)/format/input.o $(BSTAT_O)/format/benchfmt.o \
@@ -14,7 +15,9 @@ BSTAT_TAB      := $(BSTAT_O)/tab/benchtab.o $(BSTAT_O)/tab/texttab.o
 BSTAT_RENDER   := $(BSTAT_O)/render/cells.o $(BSTAT_O)/render/text.o \
                   $(BSTAT_O)/render/csv.o $(BSTAT_O)/render/json.o \
                   $(BSTAT_O)/render/markdown.o
-BSTAT_CLI      := $(BSTAT_O)/cli/cli.o
+BSTAT_HTML     := $(BSTAT_O)/html/page.o $(BSTAT_O)/html/svg.o $(BSTAT_O)/html/report.o \
+                  $(BSTAT_O)/html/history.o
+BSTAT_CLI      := $(BSTAT_O)/cli/cli.o $(BSTAT_O)/cli/html_main.o $(BSTAT_HTML)
 # libbstat.a: the stages; the gate (gate/module.mk) builds on them, and the
 # command (libbstatcli.a) on both.
 BSTAT_LIB_OBJS := $(BSTAT_UTIL) $(BSTAT_FORMAT) $(BSTAT_PROC) $(BSTAT_TAB) \
