@@ -34,14 +34,17 @@ $(BUILD)/bstat.o/%.o: bstat/%.c
 BSTAT_TESTS := $(BUILD)/tests/test_bstat_benchfmt $(BUILD)/tests/test_bstat_benchunit \
                $(BUILD)/tests/test_bstat_benchproc $(BUILD)/tests/test_bstat_render \
                $(BUILD)/tests/test_bstat_cli $(BUILD)/tests/test_bstat_table \
-               $(BUILD)/tests/test_bstat_gate $(BUILD)/tests/test_gate_failopen
+               $(BUILD)/tests/test_bstat_gate $(BUILD)/tests/test_gate_failopen \
+               $(BUILD)/tests/test_bstat_html
 
 OBJS += $(BSTAT_OBJS) $(patsubst $(BUILD)/tests/%,$(BUILD)/tests/%.o,$(BSTAT_TESTS))
 UNIT_TESTS += $(BSTAT_TESTS)
 SAN_TESTS  += $(BSTAT_TESTS)
-E2E_TESTS  += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh
+E2E_TESTS  += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh \
+              tests/e2e/bstat_html.sh tests/e2e/bstat_html_browser.sh
 LINT_FILES += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh \
-              tests/data/bstat/gen_large.sh
+              tests/data/bstat/gen_large.sh tests/e2e/bstat_html.sh tests/e2e/bstat_html_browser.sh \
+              tests/data/html/gen.sh
 
 $(BUILD)/libbstat.a: $(BSTAT_LIB_OBJS)
 	@mkdir -p $(dir $@)

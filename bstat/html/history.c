@@ -405,8 +405,12 @@ static void trend_card(page *pg, const bs_table *t, size_t r, const long *col_of
 		char v[64], range[64];
 		bs_scale(latest->summary.center, bs_unit_class_of(t->unit), v, sizeof v);
 		bs_fmt_range(&latest->summary, range, sizeof range);
+		/* Twelve characters of a hash say which commit; the list at the top
+		 * has them whole. */
+		char sha[13];
+		snprintf(sha, sizeof sha, "%s", pg->tl.list[n - 1].sha);
 		bs_buf_puts(out, "<p class=\"geomean\"><span>latest <code>");
-		bs_html_escape(out, pg->tl.list[n - 1].sha);
+		bs_html_escape(out, sha);
 		bs_buf_puts(out, "</code>: ");
 		bs_html_escape(out, v);
 		bs_buf_puts(out, " ± ");

@@ -36,7 +36,7 @@ static const char css[] =
 	"--warn:#9a6700;--hl:#ffebe9}\n"
 	"@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--card:#151b23;--fg:#e6edf3;"
 	"--muted:#9198a1;--grid:#3d444d;--base:#9198a1;--new:#4493f8;--worse:#f85149;"
-	"--better:#3fb950;--warn:#d29922;--hl:#3c1618}}\n"
+	"--better:#3fb950;--warn:#d29922;--hl:#3c1618}svg .band{fill-opacity:.28}}\n"
 	"*{box-sizing:border-box}\n"
 	"body{margin:0 auto;max-width:1200px;padding:16px;background:var(--bg);color:var(--fg);"
 	"font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif}\n"
@@ -73,7 +73,8 @@ static const char css[] =
 	".worse{color:var(--worse);font-weight:600}.better{color:var(--better);font-weight:600}\n"
 	".nosig{color:var(--muted)}.test{color:var(--muted);white-space:nowrap}\n"
 	"sup{color:var(--warn)}ol.notes{color:var(--muted);font-size:13px;padding-left:22px}\n"
-	".geomean{font-size:13px;margin:6px 0}.geomean span{margin-right:16px;white-space:nowrap}\n"
+	".geomean{font-size:13px;margin:6px 0}.geomean span{margin-right:16px;display:inline-block;"
+	"overflow-wrap:anywhere}\n"
 	".verdict{border:1px solid var(--grid);border-radius:6px;padding:10px 12px;margin:8px 0 16px}\n"
 	".verdict.pass{border-color:var(--better)}.verdict.fail{border-color:var(--worse)}"
 	".verdict.unknown{border-color:var(--warn)}\n"
@@ -85,7 +86,7 @@ static const char css[] =
 	".legend i.kb{background:var(--base)}.legend i.kn{background:var(--new)}"
 	".legend i.kw{background:var(--worse)}.legend i.ku{background:var(--warn)}"
 	".legend i.kg{background:var(--better)}\n"
-	"ul.flags{font-size:13px;padding-left:20px}\n";
+	"ul.flags{font-size:13px;padding-left:20px;overflow-wrap:anywhere}ul.flags li{font-weight:400}\n";
 
 void bs_html_begin(bs_buf *out, const char *title)
 {
@@ -117,15 +118,16 @@ static double nice_step(double x)
 	return 10 * p;
 }
 
-/* Decimals a tick needs at this step (2.5 needs one, 0.25 two). */
+/* Decimals a tick needs at this step (2.5 needs one, 0.25 two). Values
+ * below every prefix (2.5e-11 B/op) need many. */
 static int step_decimals(double step)
 {
-	for (int d = 0; d < 10; d++) {
+	for (int d = 0; d < 30; d++) {
 		double scaled = step * pow(10, d);
 		if (fabs(scaled - round(scaled)) < 1e-6 * scaled)
 			return d;
 	}
-	return 10;
+	return 30;
 }
 
 bs_html_axis bs_html_axis_for(const double *vals, size_t n, const char *unit)
@@ -139,9 +141,11 @@ bs_html_axis bs_html_axis_for(const double *vals, size_t n, const char *unit)
 		}
 	if (!(lo <= hi))
 		lo = 0, hi = 1;
-	if (lo == hi) {
-		double pad = lo == 0 ? 1 : fabs(lo) * 0.1;
-		lo -= pad, hi += pad;
+	if (lo == hi && lo == 0) {
+		hi = 1;                 /* 0 B/op: no negative ticks */
+	} else if (lo == hi) {
+		lo -= fabs(lo) * 0.1;
+		hi += fabs(hi) * 0.1;
 	}
 	/* Prefix from the largest magnitude, so the labels read "0, 50n, 100n". */
 	double big = fmax(fabs(lo), fabs(hi));

@@ -216,11 +216,11 @@ static void trend_point(bs_buf *out, const bs_svg_point *p, double x, const bs_h
 	bs_buf_puts(out, "</title></circle>\n");
 }
 
-/* At most five commit labels, first and last always; long hashes are
- * shortened to seven characters, as git shows them. */
+/* At most four commit labels (a phone's width), first and last always;
+ * long hashes are shortened to seven characters, as git shows them. */
 static void trend_labels(bs_buf *out, const bs_svg_point *pts, size_t n, int y)
 {
-	size_t every = n <= 5 ? 1 : (n + 2) / 4;
+	size_t every = n <= 4 ? 1 : (n + 1) / 3;
 	for (size_t i = 0; i < n; i++) {
 		int last = i + 1 == n;
 		if (!last && (i % every != 0 || (i > 0 && n - 1 - i < (every + 1) / 2)))
