@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -150,6 +151,39 @@ static void test_parse_time(void **state)
 			fail_msg("\"%s\": parsed=%d, want %d", cases[i].in, ok, cases[i].ok);
 		if (ok && t != cases[i].want)
 			fail_msg("\"%s\": %.17g, want %.17g", cases[i].in, t, cases[i].want);
+	}
+}
+
+/* Against glibc's timegm over random times and offsets; and random bytes
+ * spliced into a valid time never crash the parser, and anything it
+ * accepts still agrees with timegm. */
+static void test_parse_time_vs_timegm(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 20000; i++) {
+		struct tm tm = { .tm_year = 70 + (int)(rng() % 200), .tm_mon = (int)(rng() % 12),
+		                 .tm_mday = 1 + (int)(rng() % 28), .tm_hour = (int)(rng() % 24),
+		                 .tm_min = (int)(rng() % 60), .tm_sec = (int)(rng() % 60) };
+		int off = (int)(rng() % (24 * 60 * 2 - 1)) - (24 * 60 - 1); /* minutes, +-23:59 */
+		char s[64];
+		snprintf(s, sizeof s, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900,
+		         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
+		         abs(off) / 60, abs(off) % 60);
+		double want = (double)timegm(&tm) - off * 60.0, got;
+		if (bs_hist_parse_time(s, &got) < 0 || got != want)
+			fail_msg("%s: %.17g, want %.17g", s, got, want);
+		size_t at = rng() % strlen(s);
+		s[at] = (char)(rng() & 0xff);
+		if (bs_hist_parse_time(s, &got) == 0 && at < 19 && s[at] >= '0' && s[at] <= '9') {
+			struct tm t2 = { 0 };
+			if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &t2.tm_year, &t2.tm_mon, &t2.tm_mday,
+			           &t2.tm_hour, &t2.tm_min, &t2.tm_sec) == 6) {
+				t2.tm_year -= 1900, t2.tm_mon -= 1;
+				double w2 = (double)timegm(&t2) - off * 60.0;
+				if (got != w2)
+					fail_msg("%s: %.17g, want %.17g", s, got, w2);
+			}
+		}
 	}
 }
 
@@ -328,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_axis_labels),
 		cmocka_unit_test(test_axis_properties),
 		cmocka_unit_test(test_parse_time),
+		cmocka_unit_test(test_parse_time_vs_timegm),
 		cmocka_unit_test(test_history_files),
 		cmocka_unit_test(test_report_page),
 		cmocka_unit_test(test_history_page),

@@ -49,6 +49,9 @@ static int history_inputs(bs_options *o, bs_arena *a, FILE *err)
 	if (o->nfiles > 0) {
 		fprintf(err, "bstat: -history takes no other inputs (got %s)\n", o->files[0]);
 		status = 2;
+	} else if (strcmp(o->col, ".file") != 0) {
+		fprintf(err, "bstat: -history makes one column per commit; -col cannot be used with it\n");
+		status = 2;
 	} else if (o->gate) {
 		fprintf(err, "bstat: -history judges each commit against the one before it; "
 		        "-gate compares inputs: use one or the other\n");

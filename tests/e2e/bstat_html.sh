@@ -177,6 +177,7 @@ expect "history: no results" 2 "$bstat" -format html -history /dev/null
 expect "history without -format html" 2 "$bstat" -history history.txt
 want_grep "  ... said" err '\-history needs -format html'
 expect "history with inputs" 2 "$bstat" -format html -history history.txt old.txt
+expect "history with -col" 2 "$bstat" -format html -col goos -history history.txt
 expect "history with -gate" 2 "$bstat" -format html -gate -history history.txt
 expect "history with -allow-missing" 2 "$bstat" -format html -allow-missing -history history.txt
 expect "html to a full disk" 2 sh -c '"$0" -format html "$1" >/dev/full' "$bstat" old.txt
