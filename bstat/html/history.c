@@ -359,7 +359,7 @@ static void trend_card(page *pg, const bs_table *t, size_t r, const long *col_of
 	for (size_t g = 0; g < n; g++) {
 		long c = col_of[g];
 		const bs_cell *cur = c >= 0 ? bs_table_cell(t, r, (size_t)c) : NULL;
-		pts[g] = (bs_svg_point){ cur, pg->tl.list[g].sha, "", "" };
+		pts[g] = (bs_svg_point){ cur, pg->tl.list[g].sha, pg->tl.list[g].time, "", "" };
 		bs_buf_clear(&texts[g]);
 		bs_buf_add(&texts[g], "", 0);
 	}

@@ -117,7 +117,8 @@ void bs_svg_strip(bs_buf *out, const bs_svg_lane *lanes, size_t n, const char *u
 /* One commit of a trend chart. */
 typedef struct bs_svg_point {
 	const bs_cell *cell;        /* NULL: no value at this commit */
-	const char *label;          /* the commit, shown on hover */
+	const char *label;          /* the commit, under the axis and on hover */
+	const char *when;           /* its time, on hover */
 	const char *mark;           /* "" or "fail", "unjudged", "better" */
 	const char *mark_text;      /* its explanation, shown on hover */
 } bs_svg_point;

@@ -105,7 +105,7 @@ static void cells_row(bs_buf *out, const bs_table *t, size_t r, size_t c, bs_sca
 		bs_buf_puts(out, ")");
 		marks(out, fn, cell->cmp_notes, cell->ncmp_notes);
 		bs_buf_puts(out, "</td>");
-	} else {
+	} else if (t->ncols > 1) {
 		bs_buf_puts(out, "<td></td><td></td>");
 	}
 	bs_buf_puts(out, "</tr>\n");
@@ -139,7 +139,7 @@ static void bench_card(bs_buf *out, const bs_table *t, size_t r, const bs_html_g
 	bs_buf_free(&title);
 	bs_buf_puts(out, "</div>\n<div class=\"wrap\"><table class=\"cells\">\n<tr><th></th><th>");
 	bs_html_escape(out, t->unit);
-	bs_buf_puts(out, "</th><th>vs base</th><th></th></tr>\n");
+	bs_buf_puts(out, t->ncols > 1 ? "</th><th>vs base</th><th></th></tr>\n" : "</th></tr>\n");
 	for (size_t c = 0; c < t->ncols; c++)
 		cells_row(out, t, r, c, sc, fn, lanes[c].mark);
 	bs_buf_puts(out, "</table></div>\n</div>\n");

@@ -203,6 +203,11 @@ static void trend_point(bs_buf *out, const bs_svg_point *p, double x, const bs_h
 	bs_buf_printf(out, "<circle class=\"pt%s%s\" cx=\"%.2f%%\" cy=\"%.1f\" r=\"%d\"><title>",
 	              *p->mark ? " " : "", p->mark, x, trend_y(ax, c->summary.center), flagged ? 5 : 3);
 	bs_html_escape(out, p->label);
+	if (p->when && *p->when) {
+		bs_buf_puts(out, " (");
+		bs_html_escape(out, p->when);
+		bs_buf_puts(out, ")");
+	}
 	bs_buf_puts(out, ": ");
 	bs_buf tmp = { 0 };
 	cell_text(c, unit, &tmp);

@@ -211,7 +211,7 @@ function finish() {
   };
   if (proc.exitCode !== null || proc.signalCode !== null) return done();
   proc.once('exit', done);
-  setTimeout(done, 5000);
+  setTimeout(() => { proc.kill('SIGKILL'); setTimeout(done, 500); }, 5000);
   proc.kill();
 }
 main().then(finish, (e) => { fail(String(e.stack || e)); if (stderr) console.log(stderr.slice(-2000)); finish(); });
