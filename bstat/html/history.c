@@ -435,8 +435,11 @@ static void trend_table(page *pg, const bs_table *t, bs_buf *body)
 	long *col_of = bs_xrealloc(NULL, (n + 1) * sizeof *col_of);
 	for (size_t g = 0; g < n; g++)
 		col_of[g] = -1;
-	for (size_t c = 0; c < t->ncols; c++)
-		col_of[pg->tl.order[commit_id(&pg->tl, t, c, 0)]] = (long)c;
+	for (size_t c = 0; c < t->ncols; c++) {
+		long id = commit_id(&pg->tl, t, c, 0); /* timeline_build saw every column */
+		if (id >= 0)
+			col_of[pg->tl.order[id]] = (long)c;
+	}
 	bs_svg_point *pts = bs_xrealloc(NULL, (n + 1) * sizeof *pts);
 	bs_cell *nows = bs_xrealloc(NULL, (n + 1) * sizeof *nows);
 	bs_buf *texts = calloc(n + 1, sizeof *texts);

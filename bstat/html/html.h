@@ -10,7 +10,8 @@
  * Every cell text (medians, ± ranges, deltas, p-values, footnotes) comes
  * from the functions the text table prints with (render.h), and the gate's
  * words from the gate itself, so a page cannot say something the text
- * table does not. The prefix is bs_html_ (bs_hist_ for the history format).
+ * table does not. Prefixes: bs_html_, bs_hist_ for the history format,
+ * bs_svg_ for the drawing.
  *
  * Ownership: renderers append to a caller's bs_buf and borrow everything
  * else; nothing here prints or exits.
