@@ -16,6 +16,7 @@ BSTAT_RENDER   := $(BSTAT_O)/render/cells.o $(BSTAT_O)/render/text.o \
                   $(BSTAT_O)/render/csv.o $(BSTAT_O)/render/json.o \
                   $(BSTAT_O)/render/markdown.o
 BSTAT_HTML     := $(BSTAT_O)/html/page.o $(BSTAT_O)/html/svg.o $(BSTAT_O)/html/report.o \
+                  $(BSTAT_O)/html/histfmt.o \
                   $(BSTAT_O)/html/history.o
 BSTAT_CLI      := $(BSTAT_O)/cli/cli.o $(BSTAT_O)/cli/html_main.o $(BSTAT_HTML)
 # libbstat.a: the stages; the gate (gate/module.mk) builds on them, and the

@@ -3,8 +3,8 @@
  * CSS and SVG, no script, nothing fetched: a Content-Security-Policy of
  * default-src 'none' makes sure) with the samples of every benchmark
  * plotted (report.c); the trend page of -history, one chart per benchmark
- * and unit across commits (history.c, which also reads the history
- * format); the page shell, HTML escaping and value axes they share
+ * and unit across commits (history.c) and the history format it reads
+ * (histfmt.c); the page shell, HTML escaping and value axes they share
  * (page.c); and the SVG they draw with (svg.c).
  *
  * Every cell text (medians, ± ranges, deltas, p-values, footnotes) comes
@@ -43,7 +43,7 @@ typedef struct bs_html_gate {
 void bs_html_report(const bs_tables *ts, const bs_html_gate *gate, const char *input_notes,
                     const char *title, bs_buf *out);
 
-/* ---- the trend page and the history format (history.c) ---- */
+/* ---- the history format (histfmt.c) ---- */
 
 /*
  * The inputs of -history PATH: PATH itself when it is a file, else the
@@ -64,6 +64,8 @@ long bs_hist_check(char **files, int n, bs_buf *msg);
 /* Seconds since 1970 of an RFC 3339 time ("2026-12-01T20:28:24Z",
  * fractions and offsets allowed). Returns 0, or -1 when s is not one. */
 int bs_hist_parse_time(const char *s, double *seconds);
+
+/* ---- the trend page (history.c) ---- */
 
 /* The projection -history builds its tables with: one column per record. */
 #define BS_HIST_COLUMNS "time,commit"
