@@ -47,7 +47,11 @@ static const char usage_text[] =
 	"    \t  csv      - comma-separated values (warnings will be written to stderr)\n"
 	"    \t  json     - JSON, every number unrounded\n"
 	"    \t  markdown - GitHub-flavored markdown\n"
+	"    \t  html     - a self-contained page with the samples plotted\n"
 	"    \t (default \"text\")\n"
+	"  -history file|dir\n"
+	"    \twith -format html: a trend page from a history (records opening with\n"
+	"    \t\"commit:\" and \"time:\" lines; a dir holds such files), regressions marked\n"
 	"  -ignore keys\n"
 	"    \tignore variations in keys\n"
 	"  -row projection\n"
@@ -101,6 +105,7 @@ static const flag_def flags[] = {
 	{ "gate-filter", FLAG_STRING, offsetof(bs_options, gate_filter) },
 	{ "h", FLAG_BOOL, offsetof(bs_options, help) },
 	{ "help", FLAG_BOOL, offsetof(bs_options, help) },
+	{ "history", FLAG_STRING, offsetof(bs_options, history) },
 	{ "ignore", FLAG_STRING, offsetof(bs_options, ignore) },
 	{ "row", FLAG_STRING, offsetof(bs_options, row) },
 	{ "rule", FLAG_RULE, 0 },
