@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cbench.h" /* CBENCH_VERSION: one version for the harness and bstat */
 #include "format/format.h"
 #include "proc/proc.h"
 #include "tab/tab.h"
@@ -367,6 +368,10 @@ static int run_command(int argc, char **argv, FILE *out, FILE *err)
 		return 2;
 	if (o.help) {
 		bs_usage(err);
+		return 0;
+	}
+	if (o.version) {
+		fprintf(out, "bstat (cbench) %s\n", CBENCH_VERSION);
 		return 0;
 	}
 	enum bs_format fmt;

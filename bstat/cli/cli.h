@@ -23,6 +23,7 @@ typedef struct bs_options {
 	const char *table, *row, *col, *ignore, *filter, *format;
 	double alpha, confidence;
 	int help;                   /* -h / -help was given */
+	int version;                /* -version was given */
 	int gate;                   /* -gate: judge the comparison, exit 1 on a regression */
 	const char *threshold;      /* -threshold N%: every gated metric's threshold */
 	const char *rules[GATE_MAX_RULES]; /* -rule UNIT=N%|off, in the order given */

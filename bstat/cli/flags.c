@@ -58,6 +58,8 @@ static const char usage_text[] =
 	"    \tsplit results into rows by distinct values of projection (default \".fullname\")\n"
 	"  -table projection\n"
 	"    \tsplit results into tables by distinct values of projection (default \".config\")\n"
+	"  -version\n"
+	"    \tprint bstat's version and exit\n"
 	"\n"
 	"Regression gate (bstat -gate [flags] baseline new): after the table, print\n"
 	"each violation and a verdict; exit 0 pass, 1 regression, 2 could not judge.\n"
@@ -111,6 +113,7 @@ static const flag_def flags[] = {
 	{ "rule", FLAG_RULE, 0 },
 	{ "table", FLAG_STRING, offsetof(bs_options, table) },
 	{ "threshold", FLAG_STRING, offsetof(bs_options, threshold) },
+	{ "version", FLAG_BOOL, offsetof(bs_options, version) },
 };
 
 /* Go's strconv.ParseFloat errors read "parse error" in flag messages. */
@@ -198,7 +201,7 @@ int bs_parse_flags(int argc, char **argv, bs_options *o, FILE *err)
 			bs_usage(err);
 			return -1;
 		}
-		if (o->help)
+		if (o->help || o->version)
 			return 0;
 	}
 	o->files = argv + i;
