@@ -20,3 +20,19 @@ bench: deps $(BUILD)/benches/cbench-examples
 
 # What measuring retained-B/op costs (README, "retained-B/op").
 LINT_FILES += benches/retained_cost.sh
+
+# make bench-hooks: instructions (callgrind) and nanoseconds (interleaved
+# runs) that the allocator hooks add to a malloc(32)+free pair, from one
+# loop built without and with libcbench.a; see benches/hook_cost.sh.
+$(BUILD)/benches/hook_pair_plain: benches/hook_pair.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $<
+
+$(BUILD)/benches/hook_pair_hooked: benches/hook_pair.c $(BUILD)/libcbench.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DCBENCH_HOOKED -o $@ $< $(BUILD)/libcbench.a $(CBENCH_LIBS)
+
+.PHONY: bench-hooks
+bench-hooks: $(BUILD)/benches/hook_pair_plain $(BUILD)/benches/hook_pair_hooked
+	benches/hook_cost.sh $^
+LINT_FILES += benches/hook_cost.sh

@@ -3,7 +3,8 @@
 
 # One folder per stage, as golang.org/x/perf splits its packages: format
 # (reading), proc (filters, projections), tab (tables), render (outputs),
-# cli (flags, the command), util (arena, buffers, maps).
+# cli (flags, the command), util (arena, buffers, maps), html (-format html
+# and -history pages; it calls the gate, so it links with the command).
 BSTAT_O        := $(BUILD)/bstat.o
 BSTAT_UTIL     := $(BSTAT_O)/util/util.o
 BSTAT_FORMAT   := $(BSTAT_O)/format/input.o $(BSTAT_O)/format/benchfmt.o \
@@ -14,7 +15,10 @@ BSTAT_TAB      := $(BSTAT_O)/tab/benchtab.o $(BSTAT_O)/tab/texttab.o
 BSTAT_RENDER   := $(BSTAT_O)/render/cells.o $(BSTAT_O)/render/notes.o $(BSTAT_O)/render/text.o \
                   $(BSTAT_O)/render/csv.o $(BSTAT_O)/render/json.o \
                   $(BSTAT_O)/render/markdown.o
-BSTAT_CLI      := $(BSTAT_O)/cli/flags.o $(BSTAT_O)/cli/cli.o
+BSTAT_HTML     := $(BSTAT_O)/html/page.o $(BSTAT_O)/html/svg.o $(BSTAT_O)/html/report.o \
+                  $(BSTAT_O)/html/histfmt.o \
+                  $(BSTAT_O)/html/history.o
+BSTAT_CLI      := $(BSTAT_O)/cli/flags.o $(BSTAT_O)/cli/cli.o $(BSTAT_O)/cli/html_main.o $(BSTAT_HTML)
 # libbstat.a: the stages; the gate (gate/module.mk) builds on them, and the
 # command (libbstatcli.a) on both.
 BSTAT_LIB_OBJS := $(BSTAT_UTIL) $(BSTAT_FORMAT) $(BSTAT_PROC) $(BSTAT_TAB) \
@@ -31,7 +35,8 @@ $(BUILD)/bstat.o/%.o: bstat/%.c
 BSTAT_TESTS := $(BUILD)/tests/test_bstat_benchfmt $(BUILD)/tests/test_bstat_benchunit \
                $(BUILD)/tests/test_bstat_benchproc $(BUILD)/tests/test_bstat_render \
                $(BUILD)/tests/test_bstat_cli $(BUILD)/tests/test_bstat_table \
-               $(BUILD)/tests/test_bstat_gate $(BUILD)/tests/test_gate_failopen
+               $(BUILD)/tests/test_bstat_gate $(BUILD)/tests/test_gate_failopen \
+               $(BUILD)/tests/test_bstat_html
 
 # Fault injection: the failing allocator wraps malloc & co. at link time,
 # so the test also runs under ASan (make asan).
@@ -45,9 +50,11 @@ SAN_TESTS  += $(BSTAT_TESTS) $(BSTAT_FAULT_TEST)
 
 $(BSTAT_FAULT_TEST): $(BSTAT_FAULT_TEST).o $(BUILD)/tests/fault/fault_malloc.o $(BSTAT_LIBS)
 	$(CC) $(CFLAGS) $(FAULT_WRAP) -o $@ $< $(BUILD)/tests/fault/fault_malloc.o $(BSTAT_LINK) -lcmocka
-E2E_TESTS  += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh
+E2E_TESTS  += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh \
+              tests/e2e/bstat_html.sh tests/e2e/bstat_html_browser.sh
 LINT_FILES += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh \
-              tests/data/bstat/gen_large.sh
+              tests/data/bstat/gen_large.sh tests/e2e/bstat_html.sh tests/e2e/bstat_html_browser.sh \
+              tests/data/html/gen.sh
 
 $(BUILD)/libbstat.a: $(BSTAT_LIB_OBJS)
 	@mkdir -p $(dir $@)

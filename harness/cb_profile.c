@@ -15,10 +15,10 @@
  * credits the site's freed counts; in-use = sampled minus freed. All of it
  * runs inside the malloc hook: memory comes from mmap, one mutex guards the
  * tables and is never held while unwinding or calling anything that could
- * take another lock, and stack capture runs with counting suppressed on
- * its thread, so nothing it does can count or recurse. Frees and
- * allocations are filtered without the lock by a count of live sampled
- * pointers per hash slot. */
+ * take another lock (fork waits for it, so a forked child finds it free),
+ * and stack capture runs with counting suppressed on its thread, so
+ * nothing it does can count or recurse. Frees and allocations are filtered
+ * without the lock by a count of live sampled pointers per hash slot. */
 #include "cb_profile.h"
 #include "cb_hooks.h"
 #include "cb_profwin.h"
@@ -51,6 +51,39 @@ static struct cb_ptrmap retained;     /* every allocation of a retention run */
 /* How many sampled live pointers hash to each slot: a free or allocation
  * whose slot counts 0 needs no lock (the common case). */
 static _Atomic uint32_t live_filter[FILTER_SLOTS];
+
+/* A child forked while another thread holds the lock would find it held
+ * forever and hang on its first profiled malloc: fork waits for the lock
+ * instead (it is never held while calling out, so that cannot deadlock),
+ * and both sides come out with it free. */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&lock);
+}
+
+static void fork_parent(void)
+{
+	pthread_mutex_unlock(&lock);
+}
+
+static void fork_child(void)
+{
+	pthread_mutex_init(&lock, NULL);
+}
+
+static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
+
+static void register_fork_handlers(void)
+{
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
+static void prepare_for_fork(void)
+{
+	cb_hooks_suppress_begin();
+	pthread_once(&fork_once, register_fork_handlers);
+	cb_hooks_suppress_end();
+}
 
 static _Atomic unsigned generation; /* bumped by each start: threads reseed */
 static __thread unsigned tls_generation;
@@ -334,6 +367,7 @@ int cb_profile_start(int64_t rate, uint64_t seed, char *err, size_t errlen)
 		snprintf(err, errlen, "-memprofilerate must be at least 1, got %lld", (long long)rate);
 		return -1;
 	}
+	prepare_for_fork();
 	cb_profile_reset();
 	cb_stack_init();
 	int skip = measure_skip();
@@ -413,6 +447,7 @@ void cb_profile_scale(uint64_t count, uint64_t bytes, int64_t rate, double *coun
 
 void cb_retain_begin(void)
 {
+	prepare_for_fork();
 	pthread_mutex_lock(&lock);
 	cb_ptrmap_clear(&retained);
 	retain_lossy = false;

@@ -12,10 +12,21 @@
 #include <execinfo.h>
 #include <string.h>
 
+/* LeakSanitizer's (weak: NULL without it). It treats blocks the dynamic
+ * linker allocates as reachable only when it sees the linker as malloc's
+ * caller; with the hooks' frame in between, the link map that dlopen makes
+ * for libgcc_s would be reported as a leak at exit. */
+extern void __lsan_disable(void) __attribute__((weak));
+extern void __lsan_enable(void) __attribute__((weak));
+
 void cb_stack_init(void)
 {
 	void *warm[4];
+	if (__lsan_disable)
+		__lsan_disable();
 	backtrace(warm, 4);
+	if (__lsan_enable)
+		__lsan_enable();
 }
 
 int cb_stack_capture(uintptr_t *pcs, int max, int skip)

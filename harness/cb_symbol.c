@@ -9,6 +9,7 @@
  * the symbol table knows only as clones ("f.constprop.0"). A lookup failure
  * leaves the frame unnamed, never fails the profile. */
 #include "cb_profile.h"
+#include "cb_hooks.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -28,15 +29,44 @@ static const Dwfl_Callbacks callbacks = {
 	.find_debuginfo = dwfl_standard_find_debuginfo,
 };
 
+/* elfutils 0.188 does not survive a failed allocation: libdw's own
+ * allocator ends the process (error(EXIT_FAILURE), "libdw: Cannot allocate
+ * memory"), and when a realloc fails while libdwfl builds its address
+ * table (segment.c) it frees a block it still uses, so that the next lookup
+ * or dwfl_end crashes. Nothing here can repair that; the fault-injection
+ * tests hold their failures off every libdw call (cb_hooks_fail_hold), and
+ * the address table is built in cb_sym_open rather than mid-lookup. */
+static void libdw_enter(void)
+{
+	cb_hooks_fail_hold(true);
+}
+
+static void libdw_leave(void)
+{
+	cb_hooks_fail_hold(false);
+}
+
+static Dwfl *open_dwfl(void)
+{
+	libdw_enter();
+	Dwfl *d = dwfl_begin(&callbacks);
+	if (d && (dwfl_linux_proc_report(d, getpid()) != 0 || dwfl_report_end(d, NULL, NULL) != 0 ||
+		  !dwfl_addrmodule(d, (Dwarf_Addr)(uintptr_t)cb_sym_open))) {
+		dwfl_end(d);
+		d = NULL;
+	}
+	libdw_leave();
+	return d;
+}
+
 struct cb_symbolizer *cb_sym_open(void)
 {
 	struct cb_symbolizer *s = calloc(1, sizeof *s);
 	if (!s)
 		return NULL;
-	s->dwfl = dwfl_begin(&callbacks);
-	if (!s->dwfl || dwfl_linux_proc_report(s->dwfl, getpid()) != 0 ||
-	    dwfl_report_end(s->dwfl, NULL, NULL) != 0) {
-		cb_sym_close(s);
+	s->dwfl = open_dwfl();
+	if (!s->dwfl) {
+		free(s);
 		return NULL;
 	}
 	return s;
@@ -46,8 +76,9 @@ void cb_sym_close(struct cb_symbolizer *s)
 {
 	if (!s)
 		return;
-	if (s->dwfl)
-		dwfl_end(s->dwfl);
+	libdw_enter();
+	dwfl_end(s->dwfl);
+	libdw_leave();
 	free(s);
 }
 
@@ -122,7 +153,7 @@ static Dwarf_Die *unit_of(Dwfl_Module *mod, Dwarf_Addr pc, Dwarf_Addr *bias)
 	return NULL;
 }
 
-int cb_sym_lookup(struct cb_symbolizer *s, uintptr_t pc, struct cb_frame *out, int max)
+static int lookup(struct cb_symbolizer *s, uintptr_t pc, struct cb_frame *out, int max)
 {
 	Dwfl_Module *mod = s ? dwfl_addrmodule(s->dwfl, pc) : NULL;
 	if (!mod || max < 1)
@@ -158,6 +189,7 @@ int cb_sym_lookup(struct cb_symbolizer *s, uintptr_t pc, struct cb_frame *out, i
 static void build_id_of(struct cb_symbolizer *s, uintptr_t addr, char *hex, size_t len)
 {
 	hex[0] = 0;
+	libdw_enter();
 	Dwfl_Module *mod = s ? dwfl_addrmodule(s->dwfl, addr) : NULL;
 	const unsigned char *bits;
 	GElf_Addr vaddr;
@@ -167,6 +199,15 @@ static void build_id_of(struct cb_symbolizer *s, uintptr_t addr, char *hex, size
 	int n = mod ? dwfl_module_build_id(mod, &bits, &vaddr) : -1;
 	for (int i = 0; i < n && (size_t)(2 * i + 2) < len; i++)
 		snprintf(hex + 2 * i, 3, "%02x", bits[i]);
+	libdw_leave();
+}
+
+int cb_sym_lookup(struct cb_symbolizer *s, uintptr_t pc, struct cb_frame *out, int max)
+{
+	libdw_enter();
+	int n = lookup(s, pc, out, max);
+	libdw_leave();
+	return n;
 }
 
 size_t cb_sym_mappings(struct cb_symbolizer *s, struct cb_mapping *out, size_t max)

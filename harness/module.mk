@@ -66,3 +66,11 @@ E2E_TESTS += tests/e2e/harness_install.sh tests/e2e/harness_cli.sh tests/e2e/har
              tests/e2e/harness_isolate.sh
 LINT_FILES += tests/e2e/harness_install.sh tests/e2e/harness_cli.sh tests/e2e/harness_pprof.sh \
               tests/e2e/harness_isolate.sh
+
+# Foreign allocators (ASan, jemalloc, tcmalloc) end to end.
+E2E_TESTS += tests/e2e/harness_allocators.sh
+LINT_FILES += tests/e2e/harness_allocators.sh
+
+# Allocation failure walked over the whole harness (the hooks' fault switch).
+E2E_TESTS += tests/e2e/harness_faults.sh
+LINT_FILES += tests/e2e/harness_faults.sh

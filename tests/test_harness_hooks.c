@@ -1,6 +1,9 @@
 /* test_harness_hooks.c: the allocator hooks count exactly what the rules in
  * cbench.h say, for every replaced function, for allocations libc and a
- * shared library (cJSON) make inside, and across threads.
+ * shared library (cJSON) make inside, and across threads (eight at once,
+ * exactly); allocations from a signal handler are not lost; an observer
+ * detached while threads allocate is never called again; the fault switch
+ * fails exactly the nth allocation, as glibc fails.
  *
  * Reference counts: known sizes for direct calls; for libc and cJSON
  * internals, `valgrind ./prog` (3.19, Debian 12, glibc 2.36, cJSON 1.7.15),
@@ -15,6 +18,9 @@
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,6 +275,28 @@ static void test_free_preserves_errno(void **state)
 	assert_int_equal(after_null, 4321);
 }
 
+/* Successful calls leave errno alone, as glibc's do. */
+static void test_success_keeps_errno(void **state)
+{
+	(void)state;
+	cb_hooks_set_counting(true);
+	errno = 4242;
+	void *p = v_malloc(32);
+	p = v_realloc(p, 64);
+	void *q = v_calloc(4, 4);
+	void *r = memalign(64, 64);
+	void *s = NULL;
+	int rc = posix_memalign(&s, 64, 64);
+	v_free(p);
+	v_free(q);
+	v_free(r);
+	v_free(s);
+	int after = errno;
+	cb_hooks_set_counting(false);
+	assert_int_equal(rc, 0);
+	assert_int_equal(after, 4242);
+}
+
 static void test_counting_off_and_suppressed(void **state)
 {
 	(void)state;
@@ -404,16 +432,317 @@ static void test_new_thread_slow_path_keeps_errno(void **state)
 	assert_int_equal(got, 777);
 }
 
+/* ---- eight threads: exact counts of every kind of call ---- */
+
+enum { WIDE = 8, WIDE_ITERS = 20000 };
+
+struct wide {
+	pthread_barrier_t start, done, leave;
+	void *foreign[WIDE]; /* allocated by main, freed by worker i */
+};
+
+struct wide_arg {
+	struct wide *w;
+	int i;
+};
+
+static void *wide_worker(void *arg)
+{
+	struct wide_arg *a = arg;
+	pthread_barrier_wait(&a->w->start);
+	for (int k = 0; k < WIDE_ITERS; k++) {
+		char *m = v_malloc(24);
+		char *c = v_calloc(3, 8);
+		c = v_realloc(c, 100);
+		m[0] = c[0] = 1;
+		v_free(m);
+		v_free(c);
+	}
+	v_free(a->w->foreign[a->i]);
+	pthread_barrier_wait(&a->w->done);
+	/* Exiting is not the loop's: wait until counting is off. */
+	pthread_barrier_wait(&a->w->leave);
+	return NULL;
+}
+
+/* Each iteration: 3 allocations (malloc 24, calloc 24, realloc 100) and 3
+ * frees (realloc's, then two); each worker also frees one block that the
+ * main thread allocated. Threads start and exit with counting off, so the
+ * counts are exact, frees included; the second round runs on tallies the
+ * first round's threads handed back. */
+static void wide_round(void)
+{
+	struct wide w;
+	struct wide_arg args[WIDE];
+	pthread_t t[WIDE];
+	pthread_barrier_init(&w.start, NULL, WIDE + 1);
+	pthread_barrier_init(&w.done, NULL, WIDE + 1);
+	pthread_barrier_init(&w.leave, NULL, WIDE + 1);
+	for (int i = 0; i < WIDE; i++) {
+		w.foreign[i] = v_malloc(8);
+		args[i] = (struct wide_arg){&w, i};
+		assert_int_equal(pthread_create(&t[i], NULL, wide_worker, &args[i]), 0);
+	}
+	struct cb_alloc_totals a, b;
+	cb_hooks_read(&a);
+	cb_hooks_set_counting(true);
+	pthread_barrier_wait(&w.start);
+	pthread_barrier_wait(&w.done);
+	cb_hooks_set_counting(false);
+	cb_hooks_read(&b);
+	pthread_barrier_wait(&w.leave);
+	for (int i = 0; i < WIDE; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&w.start);
+	pthread_barrier_destroy(&w.done);
+	pthread_barrier_destroy(&w.leave);
+	assert_int_equal(b.allocs - a.allocs, (uint64_t)WIDE * WIDE_ITERS * 3);
+	assert_int_equal(b.bytes - a.bytes, (uint64_t)WIDE * WIDE_ITERS * (24 + 24 + 100));
+	assert_int_equal(b.frees - a.frees, (uint64_t)WIDE * (WIDE_ITERS * 3 + 1));
+}
+
+static void test_eight_threads_exact(void **state)
+{
+	(void)state;
+	wide_round();
+	wide_round();
+}
+
+/* ---- a signal handler's allocations ---- */
+
+/* The handler allocates in another size class than the interrupted loop,
+ * so glibc's per-thread cache bins it touches are never the ones the loop
+ * is in the middle of (malloc is not async-signal-safe in general). */
+enum { LOOP_SIZE = 32, HANDLER_SIZE = 1000, SIGNAL_LOOP = 3000000 };
+static volatile sig_atomic_t handler_runs;
+static atomic_int signal_phase; /* 1: send, 2: stop sending, 3: exit */
+static atomic_int sender_done;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	char *p = v_malloc(HANDLER_SIZE);
+	p[0] = 1;
+	v_free(p);
+	handler_runs = handler_runs + 1;
+}
+
+static void *signal_sender(void *arg)
+{
+	pthread_t target = *(pthread_t *)arg;
+	while (atomic_load(&signal_phase) == 0)
+		sched_yield();
+	while (atomic_load(&signal_phase) == 1)
+		pthread_kill(target, SIGUSR1);
+	atomic_store(&sender_done, 1);
+	while (atomic_load(&signal_phase) != 3)
+		sched_yield();
+	return NULL;
+}
+
+/* Signals from another thread land anywhere in the loop, also between a
+ * counter's load and its store if the update took two instructions: then
+ * the handler's count would be lost and the totals come out short. */
+static void test_signal_handler_allocations_counted(void **state)
+{
+	(void)state;
+	struct sigaction sa = {.sa_handler = on_usr1}, old;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	assert_int_equal(sigaction(SIGUSR1, &sa, &old), 0);
+	v_free(v_malloc(HANDLER_SIZE)); /* the handler's bin has a block */
+	pthread_t self = pthread_self(), sender;
+	atomic_store(&signal_phase, 0);
+	atomic_store(&sender_done, 0);
+	handler_runs = 0;
+	assert_int_equal(pthread_create(&sender, NULL, signal_sender, &self), 0);
+	struct cb_alloc_totals a, b;
+	cb_hooks_read(&a);
+	cb_hooks_set_counting(true);
+	atomic_store(&signal_phase, 1);
+	/* At least SIGNAL_LOOP pairs and 1000 handler runs, on a loaded machine
+	 * too; at most 50 times as many pairs. */
+	uint64_t loops = 0;
+	while (loops < SIGNAL_LOOP || (handler_runs < 1000 && loops < 50ULL * SIGNAL_LOOP)) {
+		void *p = v_malloc(LOOP_SIZE);
+		__asm__ __volatile__("" : : "g"(p) : "memory");
+		v_free(p);
+		loops++;
+	}
+	atomic_store(&signal_phase, 2);
+	while (!atomic_load(&sender_done))
+		sched_yield();
+	/* Deliver a signal still pending before counting stops. */
+	sigset_t usr1, prev;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, &prev);
+	pthread_sigmask(SIG_SETMASK, &prev, NULL);
+	cb_hooks_set_counting(false);
+	cb_hooks_read(&b);
+	uint64_t runs = (uint64_t)handler_runs;
+	atomic_store(&signal_phase, 3);
+	pthread_join(sender, NULL);
+	sigaction(SIGUSR1, &old, NULL);
+	assert_true(runs > 0);
+	assert_int_equal(b.allocs - a.allocs, loops + runs);
+	assert_int_equal(b.bytes - a.bytes, loops * LOOP_SIZE + runs * HANDLER_SIZE);
+	assert_int_equal(b.frees - a.frees, loops + runs);
+}
+
+/* ---- detaching an observer while other threads allocate ---- */
+
+enum { BUSY_THREADS = 3, ATTACH_ROUNDS = 3000 };
+static atomic_int busy_stop;
+
+static void *busy_allocator(void *arg)
+{
+	(void)arg;
+	for (unsigned k = 0; !atomic_load_explicit(&busy_stop, memory_order_relaxed); k++) {
+		void *p = v_malloc(16 + k % 64);
+		__asm__ __volatile__("" : : "g"(p) : "memory");
+		v_free(p);
+	}
+	return NULL;
+}
+
+struct watched {
+	atomic_int live; /* 0 once detached: the observer must not run */
+	atomic_ulong calls;
+};
+static atomic_ulong stale_calls;
+
+static void watching_observer(void *ctx, enum cb_event kind, void *ptr, size_t size)
+{
+	(void)kind;
+	(void)ptr;
+	(void)size;
+	struct watched *w = ctx;
+	if (!atomic_load(&w->live))
+		atomic_fetch_add(&stale_calls, 1);
+	/* As long as a profiler's unwinding, so that detach often finds a
+	 * thread inside; then look again. */
+	for (volatile int spin = 0; spin < 300; spin++)
+		;
+	if (!atomic_load(&w->live))
+		atomic_fetch_add(&stale_calls, 1);
+	atomic_fetch_add(&w->calls, 1);
+}
+
+/* After cb_hooks_set_observer returns, no thread may still run (or start
+ * running) the old observer: here its context is marked dead at once and
+ * every call that sees it dead is counted. Detaching alternately before
+ * and after counting stops. */
+static void test_detach_while_threads_allocate(void **state)
+{
+	(void)state;
+	pthread_t t[BUSY_THREADS];
+	atomic_store(&busy_stop, 0);
+	atomic_store(&stale_calls, 0);
+	for (int i = 0; i < BUSY_THREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, busy_allocator, NULL), 0);
+	static struct watched w[2];
+	unsigned long calls = 0;
+	for (int r = 0; r < ATTACH_ROUNDS; r++) {
+		struct watched *now = &w[r % 2];
+		atomic_store(&now->live, 1);
+		atomic_store(&now->calls, 0);
+		cb_hooks_set_observer(watching_observer, now);
+		cb_hooks_set_counting(true);
+		for (int k = 0; k < 20; k++)
+			v_free(v_malloc(8));
+		if (r % 2) {
+			cb_hooks_set_counting(false);
+			cb_hooks_set_observer(NULL, NULL);
+		} else {
+			cb_hooks_set_observer(NULL, NULL);
+			cb_hooks_set_counting(false);
+		}
+		atomic_store(&now->live, 0);
+		calls += atomic_load(&now->calls);
+	}
+	atomic_store(&busy_stop, 1);
+	for (int i = 0; i < BUSY_THREADS; i++)
+		pthread_join(t[i], NULL);
+	assert_true(calls >= 40UL * ATTACH_ROUNDS);
+	assert_int_equal(atomic_load(&stale_calls), 0);
+}
+
+/* ---- fault injection ---- */
+
+static void test_fail_nth(void **state)
+{
+	(void)state;
+	void *keep = v_malloc(16);
+	struct cb_alloc_totals a, b;
+	cb_hooks_read(&a);
+	cb_hooks_set_counting(true);
+	cb_hooks_fail_nth(3);
+	void *p1 = v_malloc(10);
+	void *p2 = v_calloc(2, 5);
+	errno = 0;
+	void *p3 = v_realloc(keep, 100); /* the third: fails, keep stays valid */
+	int err3 = errno;
+	bool fired = cb_hooks_fail_fired();
+	void *p4 = v_malloc(10); /* once only */
+	void *z = v_realloc(NULL, 0);
+	cb_hooks_fail_nth(1);
+	void *q = NULL;
+	int rc = posix_memalign(&q, 64, 64);
+	errno = 0;
+	void *r = aligned_alloc(64, 64);
+	int err_r = errno;
+	cb_hooks_fail_nth(0);
+	cb_hooks_set_counting(false);
+	cb_hooks_read(&b);
+	assert_non_null(p1);
+	assert_non_null(p2);
+	assert_null(p3);
+	assert_int_equal(err3, ENOMEM);
+	assert_true(fired);
+	assert_non_null(p4);
+	assert_int_equal(rc, ENOMEM);
+	assert_null(q);
+	assert_non_null(r); /* the armed failure was spent on posix_memalign */
+	assert_int_equal(err_r, 0);
+	/* the failed calls count nothing: p1, p2, p4, realloc(NULL, 0), r */
+	assert_int_equal(b.allocs - a.allocs, 5);
+	assert_int_equal(b.bytes - a.bytes, 10 + 10 + 10 + 0 + 64);
+	v_free(keep);
+	v_free(p1);
+	v_free(p2);
+	v_free(p4);
+	v_free(z);
+	free(r);
+	cb_hooks_fail_nth(0);
+	assert_false(cb_hooks_fail_fired());
+}
+
+static void test_allocator_and_exactness(void **state)
+{
+	(void)state;
+	const char *why = "unset";
+	assert_true(cb_hooks_exact(&why));
+	assert_null(why);
+	assert_string_equal(cb_hooks_allocator(), "libc.so.6");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_stdio),
 		cmocka_unit_test(test_free_preserves_errno),
+		cmocka_unit_test(test_success_keeps_errno),
 		cmocka_unit_test(test_counting_off_and_suppressed),
 		cmocka_unit_test(test_observer),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_new_thread_slow_path_keeps_errno),
+		cmocka_unit_test(test_eight_threads_exact),
+		cmocka_unit_test(test_signal_handler_allocations_counted),
+		cmocka_unit_test(test_detach_while_threads_allocate),
+		cmocka_unit_test(test_fail_nth),
+		cmocka_unit_test(test_allocator_and_exactness),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

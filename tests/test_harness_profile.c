@@ -5,15 +5,20 @@
  * function with its file:line, inlined calls as frames, sampled totals
  * within a stated tolerance, threads, address reuse, that profiling adds no
  * counted allocation; then retained-B/op on known retention patterns, and
- * the new flags. */
+ * the new flags; retention re-runs while other threads allocate, a fork
+ * while another thread is inside a profiled malloc, and the profile writer
+ * with each of its allocations failing in turn. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -813,6 +818,207 @@ static void test_scale(void **state)
 	assert_float_equal(b, 70, 0);
 }
 
+/* ---- observers attached and detached while other threads allocate ---- */
+
+static atomic_int busy_stop;
+
+static void *busy_allocator(void *arg)
+{
+	(void)arg;
+	for (unsigned k = 0; !atomic_load_explicit(&busy_stop, memory_order_relaxed); k++) {
+		void *p = v_malloc(16 + k % 200);
+		__asm__ __volatile__("" : : "g"(p) : "memory");
+		v_free(p);
+	}
+	return NULL;
+}
+
+static void busy_start(pthread_t *t, int n)
+{
+	atomic_store(&busy_stop, 0);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, busy_allocator, NULL), 0);
+}
+
+static void busy_stop_all(pthread_t *t, int n)
+{
+	atomic_store(&busy_stop, 1);
+	for (int i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+}
+
+/* Runs the harness with output to a file and counts the lines that hold
+ * `needle` (the outcome buffers are too small for -count 300). */
+static int run_counting_lines(const char *needle, int *rc, ...)
+{
+	char *argv[32] = {"test"};
+	int argc = 1;
+	va_list ap;
+	va_start(ap, rc);
+	for (char *a; (a = va_arg(ap, char *)) != NULL && argc < 31;)
+		argv[argc++] = a;
+	va_end(ap);
+	FILE *out = tmpfile(), *err = tmpfile();
+	assert_non_null(out);
+	assert_non_null(err);
+	*rc = cb_main_io(argc, argv, out, err);
+	rewind(out);
+	char line[1024];
+	int n = 0;
+	while (fgets(line, sizeof line, out))
+		n += strstr(line, needle) != NULL;
+	fclose(out);
+	fclose(err);
+	return n;
+}
+
+/* A leaking benchmark gets a retention re-run after each of its 300
+ * results, so the observer is attached and detached 300 times while three
+ * threads allocate without pause (their blocks are counted too). Before
+ * the detach waited for threads inside the observer, this crashed within a
+ * few runs calling a NULL observer. */
+static void test_retained_reruns_while_threads_allocate(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkLeak48", bench_leak48, 0);
+	pthread_t t[3];
+	busy_start(t, 3);
+	for (int round = 0; round < 3; round++) {
+		int rc;
+		int lines = run_counting_lines("retained-B/op", &rc, "-benchtime", "100x", "-count", "300",
+					       "-cpu", "1", NULL);
+		release_leaked();
+		assert_int_equal(rc, 0);
+		assert_int_equal(lines, 300);
+	}
+	busy_stop_all(t, 3);
+}
+
+/* ---- fork while another thread is inside a profiled malloc ---- */
+
+static void *profiled_allocator(void *arg)
+{
+	(void)arg;
+	while (!atomic_load_explicit(&busy_stop, memory_order_relaxed))
+		v_free(make_block(64));
+	return NULL;
+}
+
+/* The child of a fork must find the profiler usable: its own profiled
+ * allocations must not wait for a lock another thread held at the fork,
+ * and detaching must not wait for threads that were inside the observer
+ * then. A hung child is killed after 10 s and fails the test. */
+static void test_fork_while_profiling(void **state)
+{
+	(void)state;
+	char err[256];
+	assert_int_equal(cb_profile_start(1, 5, err, sizeof err), 0);
+	cb_hooks_set_counting(true);
+	pthread_t t[2];
+	atomic_store(&busy_stop, 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, profiled_allocator, NULL), 0);
+	for (int k = 0; k < 40; k++) {
+		usleep(1000);
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			for (int i = 0; i < 50; i++)
+				v_free(make_block(32));
+			cb_hooks_set_counting(false);
+			cb_profile_stop();
+			_exit(cb_profile_nsites() > 0 ? 0 : 3);
+		}
+		int status = 0;
+		pid_t got = 0;
+		for (int waited = 0; waited < 10000 && got == 0; waited += 5) {
+			got = waitpid(pid, &status, WNOHANG);
+			if (got == 0)
+				usleep(5000);
+		}
+		if (got == 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			fail_msg("fork %d: the child hung", k);
+		}
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	atomic_store(&busy_stop, 1);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	cb_hooks_set_counting(false);
+	cb_profile_stop();
+	cb_profile_reset();
+}
+
+/* ---- the profile writer under allocation failure ---- */
+
+/* The nth allocation of cb_pprof_write fails, for every n until a write
+ * makes no allocation that could fail: each write either reports
+ * "path: reason" or (when the failure was absorbed, as stdio does without a
+ * buffer) writes the same profile; none leaks a block. */
+static void test_pprof_writer_allocation_failures(void **state)
+{
+	(void)state;
+	char err[512];
+	assert_int_equal(cb_profile_start(1, 9, err, sizeof err), 0);
+	cb_hooks_set_counting(true);
+	void *kept_block = make_block(100);
+	for (int i = 0; i < 20; i++)
+		v_free(make_block(10));
+	cb_hooks_set_counting(false);
+	cb_profile_stop();
+	assert_int_equal(cb_pprof_write(profile_path, err, sizeof err), 0);
+	struct profile *ref = load_profile(profile_path);
+	int64_t want[4];
+	totals(ref, want);
+	int nsamples = ref->nsamples;
+	free_profile(ref);
+	int failed = 0, absorbed = 0;
+	uint64_t n;
+	for (n = 1; n < 100000; n++) {
+		struct cb_alloc_totals a, b;
+		err[0] = 0;
+		cb_hooks_set_counting(true);
+		cb_hooks_read(&a);
+		cb_hooks_fail_nth(n);
+		int rc = cb_pprof_write(profile_path, err, sizeof err);
+		bool fired = cb_hooks_fail_fired();
+		cb_hooks_fail_nth(0);
+		cb_hooks_read(&b);
+		cb_hooks_set_counting(false);
+		if (b.allocs - a.allocs != b.frees - a.frees)
+			fail_msg("n=%llu: %llu allocations, %llu frees (rc %d: %s)", (unsigned long long)n,
+				 (unsigned long long)(b.allocs - a.allocs),
+				 (unsigned long long)(b.frees - a.frees), rc, err);
+		if (!fired) {
+			assert_int_equal(rc, 0);
+			break;
+		}
+		if (rc != 0) {
+			failed++;
+			if (strncmp(err, profile_path, strlen(profile_path)) != 0 ||
+			    strlen(err) <= strlen(profile_path) + 2)
+				fail_msg("n=%llu: message \"%s\"", (unsigned long long)n, err);
+			continue;
+		}
+		absorbed++;
+		struct profile *pr = load_profile(profile_path);
+		int64_t got[4];
+		totals(pr, got);
+		assert_int_equal(pr->nsamples, nsamples);
+		for (int k = 0; k < 4; k++)
+			assert_int_equal(got[k], want[k]);
+		free_profile(pr);
+	}
+	v_free(kept_block);
+	cb_profile_reset();
+	assert_true(n > 10);
+	assert_true(failed > 0);
+	(void)absorbed;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -829,6 +1035,9 @@ int main(void)
 		cmocka_unit_test(test_scale),
 		cmocka_unit_test(test_capture_does_not_allocate),
 		cmocka_unit_test(test_flag_values),
+		cmocka_unit_test_setup_teardown(test_retained_reruns_while_threads_allocate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fork_while_profiling, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pprof_writer_allocation_failures, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cbench.h" /* CBENCH_VERSION: one version for the harness and bstat */
 #include "format/format.h"
 #include "proc/proc.h"
 #include "tab/tab.h"
@@ -204,7 +205,7 @@ done:
 
 /* The gate's rules from -threshold, then each -rule in order (so a rule
  * overrides the threshold), then -alpha and -allow-missing. */
-static int gate_config_from(const bs_options *o, gate_config *cfg, FILE *err)
+int bs_gate_config_from(const bs_options *o, gate_config *cfg, FILE *err)
 {
 	char msg[256];
 
@@ -234,7 +235,8 @@ static int check_gate_only_flags(const bs_options *o, FILE *err)
 {
 	const char *flag = o->threshold ? "-threshold" : o->nrules ? "-rule"
 	                   : o->allow_missing ? "-allow-missing" : o->gate_filter ? "-gate-filter" : NULL;
-	if (o->gate || !flag)
+	/* -history judges each commit with the gate's rules (-threshold, -rule). */
+	if (o->gate || !flag || (o->history && !o->gate_filter && !o->allow_missing))
 		return 0;
 	fprintf(err, "bstat: %s is a gate flag: it needs -gate\n", flag);
 	bs_usage(err);
@@ -243,8 +245,8 @@ static int check_gate_only_flags(const bs_options *o, FILE *err)
 
 /* A rule whose unit no table has is most likely a typo; it is not an error,
  * since a metric like retained-B/op is printed only when nonzero. */
-static void warn_unused_rules(const bs_options *o, const gate_config *cfg,
-                              const bs_tables *ts, FILE *err)
+void bs_warn_unused_rules(const bs_options *o, const gate_config *cfg, const bs_tables *ts,
+                          FILE *err)
 {
 	if (o->nrules == 0)
 		return;
@@ -285,7 +287,7 @@ static int run_gate(const bs_options *o, const gate_config *cfg, bs_arena *a,
 
 static int parse_format(const char *name, enum bs_format *fmt)
 {
-	static const char *names[] = { "text", "csv", "json", "markdown" };
+	static const char *names[] = { "text", "csv", "json", "markdown", "html" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(name, names[i]) == 0) {
 			*fmt = (enum bs_format)i;
@@ -306,6 +308,7 @@ static int render(const bs_tables *ts, enum bs_format fmt, bs_buf *text, bs_buf 
 		bs_render_markdown(ts, text);
 		return 0;
 	case BS_FORMAT_TEXT:
+	case BS_FORMAT_HTML:        /* bs_html_main's */
 		break;
 	}
 	bs_render_text(ts, text);
@@ -367,19 +370,29 @@ static int run_command(int argc, char **argv, FILE *out, FILE *err)
 		bs_usage(err);
 		return 0;
 	}
-	if (o.nfiles == 0) {
-		bs_usage(err);
-		return 2;
+	if (o.version) {
+		fprintf(out, "bstat (cbench) %s\n", CBENCH_VERSION);
+		return 0;
 	}
 	enum bs_format fmt;
 	if (parse_format(o.format, &fmt) < 0) {
-		fprintf(err, "bstat: -format must be text, csv, json or markdown\n");
+		fprintf(err, "bstat: -format must be text, csv, json, markdown or html\n");
+		return 2;
+	}
+	if (o.history && fmt != BS_FORMAT_HTML) {
+		fprintf(err, "bstat: -history needs -format html\n");
+		return 2;
+	}
+	if (o.nfiles == 0 && !o.history) {
+		bs_usage(err);
 		return 2;
 	}
 	if (check_gate_only_flags(&o, err) < 0)
 		return 2;
+	if (fmt == BS_FORMAT_HTML)
+		return bs_html_main(&o, out, err);
 	gate_config cfg;
-	if (o.gate && gate_config_from(&o, &cfg, err) < 0)
+	if (o.gate && bs_gate_config_from(&o, &cfg, err) < 0)
 		return 2;
 
 	bs_arena *a = bs_arena_new();
@@ -403,7 +416,7 @@ static int run_command(int argc, char **argv, FILE *out, FILE *err)
 	}
 	bs_buf text = { 0 }, warnings = { 0 }, gate = { 0 };
 	if (o.gate) {
-		warn_unused_rules(&o, &cfg, ts, err);
+		bs_warn_unused_rules(&o, &cfg, ts, err);
 		status = run_gate(&o, &cfg, a, gated ? gated : ts, &info, fmt, &gate, err);
 	}
 	if (render(ts, fmt, &text, &warnings) < 0) {

@@ -23,12 +23,14 @@ typedef struct bs_options {
 	const char *table, *row, *col, *ignore, *filter, *format;
 	double alpha, confidence;
 	int help;                   /* -h / -help was given */
+	int version;                /* -version was given */
 	int gate;                   /* -gate: judge the comparison, exit 1 on a regression */
 	const char *threshold;      /* -threshold N%: every gated metric's threshold */
 	const char *rules[GATE_MAX_RULES]; /* -rule UNIT=N%|off, in the order given */
 	int nrules;
 	int allow_missing;          /* -allow-missing */
 	const char *gate_filter;    /* -gate-filter QUERY: gate only these benchmarks */
+	const char *history;        /* -history FILE|DIR: the trend page (-format html) */
 	char **files;               /* the inputs, "label=path" allowed, "-" is stdin */
 	int nfiles;
 } bs_options;
@@ -44,7 +46,7 @@ void bs_options_default(bs_options *o);
 int bs_parse_flags(int argc, char **argv, bs_options *o, FILE *err);
 void bs_usage(FILE *err);
 
-enum bs_format { BS_FORMAT_TEXT, BS_FORMAT_CSV, BS_FORMAT_JSON, BS_FORMAT_MARKDOWN };
+enum bs_format { BS_FORMAT_TEXT, BS_FORMAT_CSV, BS_FORMAT_JSON, BS_FORMAT_MARKDOWN, BS_FORMAT_HTML };
 
 /* What reading the inputs found besides results. */
 typedef struct bs_build_info {
@@ -64,6 +66,17 @@ typedef struct bs_build_info {
  */
 int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **shown, bs_tables **gated,
                     bs_build_info *info, FILE *err);
+
+/* The gate's configuration from -threshold, -rule, -alpha and -allow-missing.
+ * Returns 0, or -1 after writing "bstat: ..." to err. */
+int bs_gate_config_from(const bs_options *o, gate_config *cfg, FILE *err);
+/* Warns on err about each -rule whose unit no table has. */
+void bs_warn_unused_rules(const bs_options *o, const gate_config *cfg, const bs_tables *ts,
+                          FILE *err);
+
+/* -format html (html_main.c): the report, or with -history the trend page.
+ * Returns the exit status. */
+int bs_html_main(const bs_options *o, FILE *out, FILE *err);
 
 /* The whole command. Returns the exit status. */
 int bs_main(int argc, char **argv, FILE *out, FILE *err);

@@ -47,13 +47,19 @@ static const char usage_text[] =
 	"    \t  csv      - comma-separated values (warnings will be written to stderr)\n"
 	"    \t  json     - JSON, every number unrounded\n"
 	"    \t  markdown - GitHub-flavored markdown\n"
+	"    \t  html     - a self-contained page with the samples plotted\n"
 	"    \t (default \"text\")\n"
+	"  -history file|dir\n"
+	"    \twith -format html: a trend page from a history (records opening with\n"
+	"    \t\"commit:\" and \"time:\" lines; a dir holds such files), regressions marked\n"
 	"  -ignore keys\n"
 	"    \tignore variations in keys\n"
 	"  -row projection\n"
 	"    \tsplit results into rows by distinct values of projection (default \".fullname\")\n"
 	"  -table projection\n"
 	"    \tsplit results into tables by distinct values of projection (default \".config\")\n"
+	"  -version\n"
+	"    \tprint bstat's version and exit\n"
 	"\n"
 	"Regression gate (bstat -gate [flags] baseline new): after the table, print\n"
 	"each violation and a verdict; exit 0 pass, 1 regression, 2 could not judge.\n"
@@ -101,11 +107,13 @@ static const flag_def flags[] = {
 	{ "gate-filter", FLAG_STRING, offsetof(bs_options, gate_filter) },
 	{ "h", FLAG_BOOL, offsetof(bs_options, help) },
 	{ "help", FLAG_BOOL, offsetof(bs_options, help) },
+	{ "history", FLAG_STRING, offsetof(bs_options, history) },
 	{ "ignore", FLAG_STRING, offsetof(bs_options, ignore) },
 	{ "row", FLAG_STRING, offsetof(bs_options, row) },
 	{ "rule", FLAG_RULE, 0 },
 	{ "table", FLAG_STRING, offsetof(bs_options, table) },
 	{ "threshold", FLAG_STRING, offsetof(bs_options, threshold) },
+	{ "version", FLAG_BOOL, offsetof(bs_options, version) },
 };
 
 /* Go's strconv.ParseFloat errors read "parse error" in flag messages. */
@@ -193,7 +201,7 @@ int bs_parse_flags(int argc, char **argv, bs_options *o, FILE *err)
 			bs_usage(err);
 			return -1;
 		}
-		if (o->help)
+		if (o->help || o->version)
 			return 0;
 	}
 	o->files = argv + i;

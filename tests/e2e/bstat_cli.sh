@@ -24,6 +24,8 @@ expect() { # description expected-status command...
 expect "no arguments" 2 "$bstat"
 grep -q '^Usage: bstat' "$tmp/err" || { echo "FAIL usage not on stderr"; fail=1; }
 expect "-h" 0 "$bstat" -h
+expect "-version" 0 "$bstat" -version
+grep -qE '^bstat \(cbench\) [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out" || { echo "FAIL -version prints no version"; fail=1; }
 expect "unknown flag" 2 "$bstat" -nope "$data/go-old.txt"
 expect "missing file" 2 "$bstat" "$tmp/missing.txt"
 grep -q "missing.txt" "$tmp/err" || { echo "FAIL missing file not named"; fail=1; }
