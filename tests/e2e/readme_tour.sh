@@ -40,6 +40,13 @@ for name in $(sed -n '/^## Quick start$/,/^## /s/^<!-- readme-test: \(.*\) -->$/
   case $tested in *" $name "*) ;; *) fail "quick start block '$name' is not run by this test" ;; esac
 done
 
+# Every in-page link names a heading (GitHub's anchors: lower case, spaces
+# to '-', other punctuation dropped), so moving a section cannot break one.
+anchors=$(sed -n 's/^#\{1,6\} //p' "$root/README.md" | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9 _-]//g; s/ /-/g')
+for link in $(grep -o '](#[^)]*)' "$root/README.md" | sed 's/^](#//; s/)$//' | sort -u); do
+  grep -qx -- "$link" <<<"$anchors" || fail "README links to #$link, which no heading has"
+done
+
 export HOME="$tmp/home"
 mkdir -p "$HOME"
 # run_block NAME: each line of the block as a command, echoed first.
