@@ -5,7 +5,7 @@
 # figures.
 #  - MB/s below 100 GB/s (100,000 MB/s): more than any memory system this
 #    project runs on moves, and far more than the examples' real figures
-#    (README's Copy: 30-55 GB/s; cJSON: 60-100 MB/s). A benchmark whose
+#    (README's Copy of 16 MiB: 2-18 GB/s; cJSON: 40-100 MB/s). A benchmark whose
 #    copies were deleted prints millions.
 #  - ns/op at least 4 x the skeleton's. tests/data/harness/bounds_reference.c
 #    links BoundsSkeleton into every binary: the loop that is all a benchmark
