@@ -5,8 +5,8 @@
 # figures.
 #  - MB/s below 100 GB/s (100,000 MB/s): more than any memory system this
 #    project runs on moves, and far more than the examples' real figures
-#    (README's Copy of 16 MiB: 2-18 GB/s; cJSON: 40-100 MB/s). A benchmark whose
-#    copies were deleted prints millions.
+#    (README's Copy of 16 MiB: 2-35 GB/s; cJSON: 40-100 MB/s). A benchmark
+#    whose copies were deleted prints millions.
 #  - ns/op at least 4 x the skeleton's. tests/data/harness/bounds_reference.c
 #    links BoundsSkeleton into every binary: the loop that is all a benchmark
 #    keeps when the optimizer deletes its work (counter, compare, branch, the
