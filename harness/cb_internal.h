@@ -174,6 +174,7 @@ struct cb_reporter {
 	bool progress;       /* err is a terminal: show what runs */
 	const struct cb_sysinfo *sys;
 	const char *pkg;
+	bool exact_counts;   /* B/op and allocs/op are counted: say they are exact */
 	bool header_done;
 	int ran, failed, skipped;
 	/* progress line state */

@@ -143,10 +143,12 @@ static int run_suite(const struct cb_config *cfg, FILE *out, FILE *err)
 		cb_suite_free(&s);
 		return 2;
 	}
-	s.hooks_active = cb_hooks_active();
+	const char *why = NULL;
+	s.hooks_active = cb_hooks_exact(&why);
+	s.rep.exact_counts = s.hooks_active;
 	if (!s.hooks_active)
-		fprintf(err, "cbench: warning: the allocator hooks are not active (static libc, "
-			     "sanitizer or another allocator?): B/op and allocs/op are not reported\n");
+		fprintf(err, "cbench: warning: allocations cannot be counted exactly (%s): "
+			     "B/op and allocs/op are not reported\n", why);
 	/* After the hooks check, whose own strdup is not a benchmark's. */
 	if (cfg->memprofile && !memprofile_begin(cfg, err)) {
 		cb_suite_free(&s);
