@@ -34,11 +34,12 @@
  *    plain decimal that Go's strconv.ParseFloat (so benchstat) accepts.
  *  - Limits: the hooks need glibc linked dynamically (the default). A fully
  *    static program does not link: libc.a defines malloc in the same object
- *    as __libc_malloc ("multiple definition of malloc"). A program that
- *    brings its own allocator (jemalloc, tcmalloc linked in, ASan) clashes the
- *    same way or wins symbol binding; when the harness sees at start-up that
- *    its hooks are not called it warns on stderr and omits B/op and
- *    allocs/op. Memory obtained with mmap or sbrk directly is not counted.
+ *    as __libc_malloc ("multiple definition of malloc"). An allocator
+ *    preloaded or linked in (jemalloc, tcmalloc) is used through the hooks
+ *    and counted exactly. Under a sanitizer (ASan) the hooks forward to the
+ *    sanitizer's allocator, whose interceptors also allocate past malloc, so
+ *    the harness warns on stderr and omits B/op and allocs/op. Memory
+ *    obtained with mmap or sbrk directly is not counted.
  *
  * Output: Go's format (goos/goarch/pkg/cpu header, one line per result,
  * "--- FAIL/SKIP/BENCH:" blocks, PASS or FAIL), which benchstat reads. With
