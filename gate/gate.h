@@ -66,7 +66,8 @@ typedef struct gate_finding {
 } gate_finding;
 
 /* The defaults: alpha 0.05; B/op at 10% with min_change 1 byte, allocs/op at
- * 10% with min_change 0.01; nothing else gated. */
+ * 10% with min_change 0.01, instructions/op at 2% with min_change 1;
+ * nothing else gated. */
 void gate_config_default(gate_config *cfg);
 
 /*

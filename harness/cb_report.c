@@ -72,6 +72,10 @@ void cb_report_header(struct cb_reporter *rp)
 		fprintf(rp->out, "pkg: %s\n", rp->pkg);
 	if (rp->sys->cpu[0])
 		fprintf(rp->out, "cpu: %s\n", rp->sys->cpu);
+	if (rp->instructions)
+		fprintf(rp->out, "instructions: %s\n", rp->instructions);
+	if (rp->instructions_exact)
+		fputs("Unit instructions/op assume=exact\n", rp->out);
 }
 
 /* Go keeps at most ten lines of a passing benchmark's log. */

@@ -118,6 +118,7 @@ static void emit_result(struct cb_run *r, const char *name)
 		snprintf(m->unit, sizeof m->unit, "retained-B/op");
 		m->value = (double)r->retained_bytes / (double)r->bh.n;
 	}
+	cb_counters_report(r, &rec.res);
 	cb_emit(s, &rec);
 }
 
@@ -152,6 +153,7 @@ static void measure(struct cb_run *r, const char *name)
 {
 	cb_emit_start(r->suite, name);
 	cb_calibrate(r);
+	cb_counters_take(r);
 	cb_measure_retained(r);
 	if (r->skipped)
 		emit_block(r, CB_REC_SKIP, name);
