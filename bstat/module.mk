@@ -1,17 +1,27 @@
 # bstat build fragment: owned by the bstat module (objects, libraries, tests).
 # bstat links the statistics library from stats/module.mk and cJSON.
 
-BSTAT_LIB_OBJS := $(BUILD)/bstat.o/util.o $(BUILD)/bstat.o/benchfmt.o \
-                  $(BUILD)/bstat.o/benchunit.o $(BUILD)/bstat.o/query.o \
-                  $(BUILD)/bstat.o/projection.o $(BUILD)/bstat.o/extract.o \
-                  $(BUILD)/bstat.o/filter.o $(BUILD)/bstat.o/benchtab.o \
-                  $(BUILD)/bstat.o/texttab.o $(BUILD)/bstat.o/format.o \
-                  $(BUILD)/bstat.o/render_text.o $(BUILD)/bstat.o/render_csv.o \
-                  $(BUILD)/bstat.o/render_json.o $(BUILD)/bstat.o/render_markdown.o \
-                  $(BUILD)/bstat.o/gate_check.o $(BUILD)/bstat.o/render_gate.o \
-                  $(BUILD)/bstat.o/cli.o
-BSTAT_OBJS     := $(BSTAT_LIB_OBJS) $(BUILD)/bstat.o/main.o
-BSTAT_LINK     := $(BUILD)/libbstat.a $(BUILD)/libcbgate.a $(BUILD)/libcbstats.a $(GSL_LIBS) -lcjson -lm
+# One folder per stage, as golang.org/x/perf splits its packages: format
+# (reading), proc (filters, projections), tab (tables), render (outputs),
+# cli (flags, the command), util (arena, buffers, maps).
+BSTAT_O        := $(BUILD)/bstat.o
+BSTAT_UTIL     := $(BSTAT_O)/util/util.o
+BSTAT_FORMAT   := $(BSTAT_O)/format/input.o $(BSTAT_O)/format/benchfmt.o \
+                  $(BSTAT_O)/format/benchunit.o
+BSTAT_PROC     := $(BSTAT_O)/proc/query.o $(BSTAT_O)/proc/projection.o \
+                  $(BSTAT_O)/proc/extract.o $(BSTAT_O)/proc/filter.o
+BSTAT_TAB      := $(BSTAT_O)/tab/benchtab.o $(BSTAT_O)/tab/texttab.o
+BSTAT_RENDER   := $(BSTAT_O)/render/cells.o $(BSTAT_O)/render/notes.o $(BSTAT_O)/render/text.o \
+                  $(BSTAT_O)/render/csv.o $(BSTAT_O)/render/json.o \
+                  $(BSTAT_O)/render/markdown.o
+BSTAT_CLI      := $(BSTAT_O)/cli/flags.o $(BSTAT_O)/cli/cli.o
+# libbstat.a: the stages; the gate (gate/module.mk) builds on them, and the
+# command (libbstatcli.a) on both.
+BSTAT_LIB_OBJS := $(BSTAT_UTIL) $(BSTAT_FORMAT) $(BSTAT_PROC) $(BSTAT_TAB) \
+                  $(BSTAT_RENDER)
+BSTAT_OBJS     := $(BSTAT_LIB_OBJS) $(BSTAT_CLI) $(BSTAT_O)/cli/main.o
+BSTAT_LIBS     := $(BUILD)/libbstatcli.a $(BUILD)/libcbgate.a $(BUILD)/libbstat.a $(BUILD)/libcbstats.a
+BSTAT_LINK     := $(BSTAT_LIBS) $(GSL_LIBS) -lcjson -lm
 
 # Objects go under bstat.o/ because $(BUILD)/bstat is the program itself.
 $(BUILD)/bstat.o/%.o: bstat/%.c
@@ -21,33 +31,48 @@ $(BUILD)/bstat.o/%.o: bstat/%.c
 BSTAT_TESTS := $(BUILD)/tests/test_bstat_benchfmt $(BUILD)/tests/test_bstat_benchunit \
                $(BUILD)/tests/test_bstat_benchproc $(BUILD)/tests/test_bstat_render \
                $(BUILD)/tests/test_bstat_cli $(BUILD)/tests/test_bstat_table \
-               $(BUILD)/tests/test_bstat_gate
+               $(BUILD)/tests/test_bstat_gate $(BUILD)/tests/test_gate_failopen
 
-OBJS += $(BSTAT_OBJS) $(patsubst $(BUILD)/tests/%,$(BUILD)/tests/%.o,$(BSTAT_TESTS))
-UNIT_TESTS += $(BSTAT_TESTS)
-SAN_TESTS  += $(BSTAT_TESTS)
+# Fault injection: the failing allocator wraps malloc & co. at link time,
+# so the test also runs under ASan (make asan).
+BSTAT_FAULT_TEST := $(BUILD)/tests/test_bstat_faults
+FAULT_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
+
+OBJS += $(BSTAT_OBJS) $(patsubst $(BUILD)/tests/%,$(BUILD)/tests/%.o,$(BSTAT_TESTS) $(BSTAT_FAULT_TEST)) \
+        $(BUILD)/tests/fault/fault_malloc.o
+UNIT_TESTS += $(BSTAT_TESTS) $(BSTAT_FAULT_TEST)
+SAN_TESTS  += $(BSTAT_TESTS) $(BSTAT_FAULT_TEST)
+
+$(BSTAT_FAULT_TEST): $(BSTAT_FAULT_TEST).o $(BUILD)/tests/fault/fault_malloc.o $(BSTAT_LIBS)
+	$(CC) $(CFLAGS) $(FAULT_WRAP) -o $@ $< $(BUILD)/tests/fault/fault_malloc.o $(BSTAT_LINK) -lcmocka
 E2E_TESTS  += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh
 LINT_FILES += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh \
               tests/data/bstat/gen_large.sh
 
 $(BUILD)/libbstat.a: $(BSTAT_LIB_OBJS)
 	@mkdir -p $(dir $@)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/bstat: $(BUILD)/bstat.o/main.o $(BUILD)/libbstat.a $(BUILD)/libcbgate.a $(BUILD)/libcbstats.a
-	$(CC) $(CFLAGS) -o $@ $(BUILD)/bstat.o/main.o $(BSTAT_LINK)
+$(BUILD)/libbstatcli.a: $(BSTAT_CLI)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) rcs $@ $^
 
-$(BSTAT_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libbstat.a $(BUILD)/libcbgate.a $(BUILD)/libcbstats.a
+$(BUILD)/bstat: $(BSTAT_O)/cli/main.o $(BSTAT_LIBS)
+	$(CC) $(CFLAGS) -o $@ $(BSTAT_O)/cli/main.o $(BSTAT_LINK)
+
+$(BSTAT_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BSTAT_LIBS)
 	$(CC) $(CFLAGS) -o $@ $< $(BSTAT_LINK) -lcmocka
 
 # libFuzzer target over the input parser and the whole table pipeline.
 # Needs clang; `make fuzz-bstat` builds it, tests/e2e/bstat_fuzz.sh runs it
 # briefly over the seed corpus.
 BSTAT_FUZZ := $(BUILD)/fuzz/fuzz_bstat_parse
-BSTAT_SRCS := $(patsubst $(BUILD)/bstat.o/%.o,bstat/%.c,$(BSTAT_LIB_OBJS))
+BSTAT_SRCS := $(patsubst $(BUILD)/bstat.o/%.o,bstat/%.c,$(BSTAT_LIB_OBJS) $(BSTAT_CLI))
 .PHONY: fuzz-bstat bench-bstat
 fuzz-bstat: $(BSTAT_FUZZ)
-$(BSTAT_FUZZ): tests/fuzz/fuzz_bstat_parse.c $(BSTAT_SRCS) $(wildcard stats/*.c) $(wildcard gate/*.c) $(wildcard bstat/*.h)
+$(BSTAT_FUZZ): tests/fuzz/fuzz_bstat_parse.c $(BSTAT_SRCS) $(wildcard stats/*.c) $(wildcard gate/*.c) $(wildcard bstat/*/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=all -Istats -Ibstat -Igate $(CJSON_CFLAGS) -o $@ \

@@ -1,8 +1,10 @@
 /*
  * config.c — the gate's configuration: default rules and the parsing of the
- * rule options (-rule UNIT=N%|off, -threshold N%).
+ * rule options (-rule UNIT=N%|off, -threshold N%), units tidied as bstat
+ * tidies them.
  */
 #include "gate.h"
+#include "format/format.h"
 
 #include <errno.h>
 #include <math.h>
@@ -47,12 +49,6 @@ static int parse_percent(const char *text, double *fraction)
 	return 0;
 }
 
-/* bstat converts ns/op to sec/op before anything sees it; accept both. */
-static const char *canonical_unit(const char *unit)
-{
-	return strcmp(unit, "ns/op") == 0 ? "sec/op" : unit;
-}
-
 static gate_rule *find_rule(gate_config *cfg, const char *unit)
 {
 	for (int i = 0; i < cfg->nrules; i++)
@@ -63,14 +59,13 @@ static gate_rule *find_rule(gate_config *cfg, const char *unit)
 
 const gate_rule *gate_rule_for(const gate_config *cfg, const char *unit)
 {
-	const gate_rule *r = find_rule((gate_config *)cfg, canonical_unit(unit));
+	const gate_rule *r = find_rule((gate_config *)cfg, unit);
 	return r && !r->off ? r : NULL;
 }
 
 int gate_config_set_rule(gate_config *cfg, const char *spec, char *err, size_t errlen)
 {
 	const char *eq = strrchr(spec, '=');
-	char unit[GATE_UNIT_MAX];
 	double threshold = 0;
 	int off = 0;
 
@@ -78,12 +73,20 @@ int gate_config_set_rule(gate_config *cfg, const char *spec, char *err, size_t e
 		snprintf(err, errlen, "bad rule '%s': want UNIT=N%% or UNIT=off, e.g. allocs/op=10%%", spec);
 		return -1;
 	}
-	if ((size_t)(eq - spec) >= sizeof unit) {
-		snprintf(err, errlen, "bad rule '%s': unit name too long", spec);
+	/* Rules name units as the tables do, so the unit is tidied the one way
+	 * bstat tidies them (ns/op is sec/op, MB/s is B/s). */
+	bs_buf raw = { 0 }, tidy = { 0 };
+	bs_buf_add(&raw, spec, (size_t)(eq - spec));
+	bs_unit_tidy(raw.s, &tidy);
+	bs_buf_free(&raw);
+	if (tidy.len >= GATE_UNIT_MAX) {
+		bs_buf_free(&tidy);
+		snprintf(err, errlen, "bad rule '%s': unit name longer than %d bytes", spec, GATE_UNIT_MAX - 1);
 		return -1;
 	}
-	memcpy(unit, spec, (size_t)(eq - spec));
-	unit[eq - spec] = '\0';
+	char unit[GATE_UNIT_MAX];
+	memcpy(unit, tidy.s, tidy.len + 1);
+	bs_buf_free(&tidy);
 	if (strcmp(eq + 1, "off") == 0)
 		off = 1;
 	else if (parse_percent(eq + 1, &threshold) != 0) {
@@ -91,14 +94,14 @@ int gate_config_set_rule(gate_config *cfg, const char *spec, char *err, size_t e
 		return -1;
 	}
 
-	gate_rule *r = find_rule(cfg, canonical_unit(unit));
+	gate_rule *r = find_rule(cfg, unit);
 	if (!r) {
 		if (cfg->nrules == GATE_MAX_RULES) {
 			snprintf(err, errlen, "too many rules (at most %d)", GATE_MAX_RULES);
 			return -1;
 		}
 		r = &cfg->rules[cfg->nrules++];
-		snprintf(r->unit, GATE_UNIT_MAX, "%s", canonical_unit(unit));
+		memcpy(r->unit, unit, sizeof r->unit);
 	}
 	r->threshold = threshold;
 	r->off = off;

@@ -1,9 +1,10 @@
 /*
- * judge.c — applies the gate's rules to one metric of one benchmark: the
- * zero-baseline rule first, then the threshold-and-significance rule.
+ * judge.c — where the gate decides: the rules of gate.h applied to one row
+ * of one table, from the cells the table built. Centers, p and the
+ * significance rule are the table's; the only statistics computed here are
+ * for an exact unit whose runs disagree, and they too come from stats/.
  */
 #include "gate.h"
-#include "stats.h"
 
 #include <math.h>
 #include <string.h>
@@ -12,17 +13,6 @@ int gate_higher_is_better(const char *unit)
 {
 	size_t len = strlen(unit);
 	return len >= 2 && strcmp(unit + len - 2, "/s") == 0;
-}
-
-/* Ties only raise the smallest p, so when this is not below alpha no data
- * can make rule 2 fire: f.underpowered. */
-double gate_smallest_p(size_t nbase, size_t nnew)
-{
-	double ways = 1;
-
-	for (size_t i = 1; i <= nbase; i++)
-		ways = ways * (double)(nnew + i) / (double)i;
-	return fmin(1, 2 / ways);
 }
 
 static int all_zero(const double *v, size_t n)
@@ -41,54 +31,93 @@ static int all_finite(const double *v, size_t n)
 	return 1;
 }
 
-gate_finding gate_judge(const gate_config *cfg, const char *unit,
-                        const double *base, size_t nbase,
-                        const double *new, size_t nnew)
+static double relative_change(double base, double now)
 {
-	const gate_rule *rule = gate_rule_for(cfg, unit);
-	gate_finding f = { .verdict = GATE_UNGATED, .p = NAN };
+	if (base == now)
+		return 0;
+	if (base == 0)
+		return now > 0 ? INFINITY : -INFINITY;
+	return (now - base) / fabs(base);
+}
 
-	f.base_median = st_median_summary(base, nbase, 0.95).center;
-	f.new_median = st_median_summary(new, nnew, 0.95).center;
-	f.new_max = new[nnew - 1];
-	if (f.base_median == f.new_median)
-		f.delta = 0;
-	else if (f.base_median == 0)
-		f.delta = f.new_median > 0 ? INFINITY : -INFINITY;
-	else
-		f.delta = (f.new_median - f.base_median) / fabs(f.base_median);
-	f.min_p = gate_smallest_p(nbase, nnew);
-	f.underpowered = !(f.min_p < cfg->alpha);
+/* Rule 3 on a significant comparison. Compared as a difference against
+ * threshold x |base|, not through delta, so that 100 -> 110 is exactly "10%
+ * worse" and passes a 10% rule, and so that negative metrics get worse in the
+ * same direction. */
+static enum gate_verdict threshold_rule(const gate_rule *rule, int higher_better,
+                                        double base, double now)
+{
+	double worse_by = higher_better ? base - now : now - base;
+	if (worse_by > rule->threshold * fabs(base) && worse_by >= rule->min_change)
+		return GATE_REGRESSED;
+	return worse_by < 0 ? GATE_IMPROVED : GATE_PASS;
+}
+
+gate_finding gate_judge(const gate_config *cfg, const char *unit,
+                        const bs_cell *base, const bs_cell *now)
+{
+	static const double absent = 0;
+	const double *bv = base ? base->values : &absent;
+	size_t nb = base ? base->n : 1;
+	const gate_rule *rule = gate_rule_for(cfg, unit);
+	gate_finding f = { .verdict = GATE_UNGATED, .p = NAN, .alpha = cfg->alpha,
+	                   .min_p = NAN, .nbase = base ? base->n : 0, .nnew = now->n };
+
+	f.base_center = base ? base->summary.center : 0;
+	f.new_center = now->summary.center;
+	f.new_max = now->values[now->n - 1];
+	f.delta = relative_change(f.base_center, f.new_center);
 	if (!rule)
 		return f;
 	f.threshold = rule->threshold;
-
-	if (!all_finite(base, nbase) || !all_finite(new, nnew)) {
+	if (!all_finite(bv, nb) || !all_finite(now->values, now->n)) {
 		f.verdict = GATE_INVALID;
 		return f;
 	}
 	int higher_better = gate_higher_is_better(unit);
-	if (!higher_better && all_zero(base, nbase) && !all_zero(new, nnew)) {
-		f.verdict = GATE_ZERO_BASELINE;
+	/* Decided without statistics: a zero baseline that rose, or stayed. */
+	if (!higher_better && all_zero(bv, nb)) {
+		f.verdict = all_zero(now->values, now->n) ? GATE_PASS : GATE_ZERO_BASELINE;
 		return f;
 	}
-
-	st_comparison c = st_mann_whitney(base, nbase, new, nnew, cfg->alpha);
-	f.p = c.p;
-	f.verdict = GATE_PASS;
-	if (!(c.p < cfg->alpha))
+	if (!base) {
+		/* An appearing rate: nothing it could have fallen from. */
+		f.verdict = GATE_PASS;
 		return f;
-	/* Compared as a difference against threshold x |base|, not through delta,
-	 * so that 100 -> 110 is exactly "10% worse" and passes a 10% rule, and
-	 * so that negative metrics get worse in the same direction. */
-	double b = f.base_median, n = f.new_median;
-	double worse_by = higher_better ? b - n : n - b;
-	int regressed = worse_by > rule->threshold * fabs(b) && worse_by >= rule->min_change;
-	int improved = worse_by < 0;
-	if (regressed)
-		f.verdict = GATE_REGRESSED;
-	else if (improved)
-		f.verdict = GATE_IMPROVED;
+	}
+	st_comparison cmp = now->cmp;
+	if (cmp.assumption == ST_ASSUME_EXACT && cmp.varies) {
+		/* Declared exact, yet the runs differ: the mode could hide a
+		 * regression in some runs, so judge the samples as samples. */
+		f.exact_broken = 1;
+		cmp = st_compare(ST_ASSUME_NOTHING, base->values, base->n, now->values, now->n,
+		                 cfg->alpha);
+		for (int i = 0; i < cmp.nwarnings; i++)
+			if (cmp.warnings[i].kind == ST_WARN_NO_MEMORY) {
+				/* stats' sticky error: this p is not the one asked for. */
+				f.verdict = GATE_NO_MEMORY;
+				return f;
+			}
+		f.base_center = st_summarize(ST_ASSUME_NOTHING, base->values, base->n, 0.95).center;
+		f.new_center = st_summarize(ST_ASSUME_NOTHING, now->values, now->n, 0.95).center;
+		f.delta = relative_change(f.base_center, f.new_center);
+	}
+	f.exact = cmp.assumption == ST_ASSUME_EXACT;
+	f.alpha = cmp.alpha;
+	if (!f.exact) {
+		f.p = cmp.p;
+		f.min_p = st_smallest_p(base->n, now->n);
+	}
+	if (!st_significant(&cmp)) {
+		if (f.min_p > cmp.alpha) {
+			f.verdict = GATE_UNDERPOWERED;
+			f.need = st_samples_needed(cmp.alpha);
+		} else {
+			f.verdict = GATE_PASS;
+		}
+		return f;
+	}
+	f.verdict = threshold_rule(rule, higher_better, f.base_center, f.new_center);
 	return f;
 }
 
@@ -101,6 +130,8 @@ const char *gate_verdict_name(enum gate_verdict v)
 	case GATE_REGRESSED: return "regressed";
 	case GATE_ZERO_BASELINE: return "rose from zero";
 	case GATE_INVALID: return "not a number";
+	case GATE_UNDERPOWERED: return "too few samples";
+	case GATE_NO_MEMORY: return "out of memory";
 	}
 	return "?";
 }

@@ -115,7 +115,7 @@ st_summary st_median_summary(const double *sorted, size_t n, double confidence)
 	 * value at the bound draws the caveat too. */
 	if (isinf(s.lo) || isinf(s.hi))
 		s.warnings[s.nwarnings++] = (st_warning){
-			ST_WARN_CI_SAMPLES, at_least, need, confidence };
+			.kind = ST_WARN_CI_SAMPLES, .at_least = at_least, .n = need, .level = confidence };
 	return s;
 }
 

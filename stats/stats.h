@@ -3,6 +3,14 @@
  * distribution-free confidence intervals, the two-sided Mann-Whitney U test,
  * and geometric means. No I/O, no printing, no global state a caller can see.
  *
+ * Assumptions. What a caller may assume about a sample's distribution
+ * (benchmath's Assumption) is one value, st_assumption: nothing (medians,
+ * order-statistic intervals, the U test) or exact (the unit is noise-free:
+ * benchfmt's `Unit <unit> assume=exact`). st_summarize and st_compare are the
+ * one entry point for either, st_significant the one rule that calls a
+ * comparison a difference, and st_smallest_p the one place that knows how
+ * small p can get. Every other p in cbench is read from an st_comparison.
+ *
  * Conventions. Sample arrays are owned by the caller and read only; functions
  * that need them sorted say so. Results are returned by value. Statistical
  * caveats ("need >= 6 samples ...") are returned as st_warning records inside
@@ -24,7 +32,13 @@ enum st_warning_kind {
 	ST_WARN_U_SAMPLES,    /* "need >= N samples to detect a difference at alpha level A" */
 	ST_WARN_ALL_EQUAL,    /* "all samples are equal" */
 	ST_WARN_EMPTY_SAMPLE, /* "sample is too small" */
-	ST_WARN_NO_MEMORY     /* exact distribution unaffordable; normal approximation used */
+	ST_WARN_NO_MEMORY,    /* exact distribution unaffordable; normal approximation used */
+	ST_WARN_NOT_EXACT     /* "exact distribution expected, but values range from lo to hi" */
+};
+
+enum st_assumption {
+	ST_ASSUME_NOTHING,    /* benchmath's AssumeNothing: median, order-statistic CI, U test */
+	ST_ASSUME_EXACT       /* benchmath's AssumeExact: every run gives the same value */
 };
 
 typedef struct st_warning {
@@ -32,6 +46,7 @@ typedef struct st_warning {
 	int at_least;         /* 1: "need >= n", 0: "need > n" (limit reached) */
 	int n;                /* samples needed */
 	double level;         /* the confidence or alpha level named */
+	double lo, hi;        /* ST_WARN_NOT_EXACT: the values seen */
 } st_warning;
 
 #define ST_MAX_WARNINGS 2
@@ -46,10 +61,15 @@ typedef struct st_summary {
 } st_summary;
 
 /*
- * A two-sided Mann-Whitney U test of x against y. Like benchstat, a caller
- * calls the difference significant when p <= alpha ("~" when p > alpha).
+ * A comparison of sample x (the baseline) with y: under ST_ASSUME_NOTHING a
+ * two-sided Mann-Whitney U test; under ST_ASSUME_EXACT no test at all (p = 0,
+ * alpha = 0, as benchmath's AssumeExact: exact values differ or they do not).
+ * Whether it shows a difference is st_significant's to say, nobody else's.
  */
 typedef struct st_comparison {
+	enum st_assumption assumption;
+	int varies;           /* ST_ASSUME_EXACT only: x or y holds more than one value,
+	                       * so the exact claim is broken (the summary warns) */
 	double p;             /* min(1, 2 * min(P(U <= u), P(U >= u))); 1 when no test */
 	double u;             /* U of x (ties count 1/2), in [0, nx*ny]; NaN if a sample is empty */
 	int nx, ny;
@@ -73,6 +93,41 @@ void st_sort(double *values, size_t n);
  * and the ST_WARN_CI_SAMPLES warning, as benchstat does.
  */
 st_summary st_median_summary(const double *sorted, size_t n, double confidence);
+
+/*
+ * The summary of sorted[0..n) under assumption a: st_median_summary for
+ * nothing; for exact, benchmath's: the most common value (the first of equally
+ * common ones) as center, min..max as the interval, confidence 1, and
+ * ST_WARN_NOT_EXACT when the values differ. n must be > 0 for exact.
+ */
+st_summary st_summarize(enum st_assumption a, const double *sorted, size_t n, double confidence);
+
+/*
+ * Compares baseline x with y under assumption a (see st_comparison). Both
+ * sorted ascending for exact (their first and last values are compared).
+ */
+st_comparison st_compare(enum st_assumption a, const double *x, size_t nx,
+                         const double *y, size_t ny, double alpha);
+
+/*
+ * The significance rule, the only one: a comparison shows a difference when
+ * p <= alpha. That is benchmath's (Comparison.FormatDelta prints "~" only for
+ * p > alpha) and so what benchstat's table prints; at p == alpha the delta is
+ * shown, so it is a difference. Exact comparisons (p = alpha = 0) always are.
+ */
+int st_significant(const st_comparison *c);
+
+/*
+ * The smallest two-sided p the U test can give for samples of sizes nx and ny
+ * (fully separated, no ties): 2 / C(nx + ny, nx), at most 1; 1 when either
+ * is 0. Ties only raise it, so when it is above alpha no data can be
+ * significant.
+ */
+double st_smallest_p(size_t nx, size_t ny);
+
+/* The smallest n such that n samples a side can reach p <= alpha (at most
+ * 1000; 0 when even that cannot). */
+size_t st_samples_needed(double alpha);
 
 /*
  * The two-sided Mann-Whitney U test. Uses the exact distribution (conditional

@@ -34,9 +34,6 @@ double st_normal_quantile(double p);
 int st_u_tails(int nx, int ny, const int *ties, size_t nties, int64_t twice_u,
                double *le, double *ge);
 
-/* The smallest two-sided p any pair of samples of size n can reach. */
-double st_u_min_p(int n);
-
 /* Frees the U distribution cache and the median interval cache. */
 void st_udist_release(void);
 void st_median_release(void);

@@ -423,10 +423,17 @@ double st_u_cdf(int nx, int ny, const int *ties, size_t nties, double u)
 	return le;
 }
 
-double st_u_min_p(int n)
+double st_smallest_p(size_t nx, size_t ny)
 {
-	/* Every x below every y: one labeling of C(2n, n), doubled. */
-	double p = 2 / choose_double(2 * n, n);
+	/* Every x below every y: one labeling of C(nx + ny, nx), doubled. The
+	 * product runs in floating point, so sizes beyond int are fine. */
+	if (nx == 0 || ny == 0)
+		return 1;
+	double ways = 1;
+	size_t k = nx < ny ? nx : ny, n = nx + ny;
+	for (size_t i = 1; i <= k && ways < 1e300; i++)
+		ways = ways * (double)(n - k + i) / (double)i;
+	double p = 2 / ways;
 	return p < 1 ? p : 1;
 }
 

@@ -144,7 +144,7 @@ static void warn(st_comparison *c, st_warning w)
 static void samples_needed(double alpha, int *at_least, int *n)
 {
 	for (int m = 1; m < MIN_P_TABLE; m++) {
-		if (st_u_min_p(m) <= alpha) {
+		if (st_smallest_p((size_t)m, (size_t)m) <= alpha) {
 			*at_least = 1;
 			*n = m;
 			return;
@@ -174,7 +174,7 @@ static double p_value(st_comparison *c, const struct ranking *r)
 			c->exact = 1;
 			return fmin(1, 2 * fmin(le, ge));
 		}
-		warn(c, (st_warning){ ST_WARN_NO_MEMORY, 0, 0, 0 });
+		warn(c, (st_warning){ .kind = ST_WARN_NO_MEMORY });
 	}
 	return normal_p(r, nx, ny);
 }
@@ -182,14 +182,14 @@ static double p_value(st_comparison *c, const struct ranking *r)
 st_comparison st_mann_whitney(const double *x, size_t nx,
                               const double *y, size_t ny, double alpha)
 {
-	st_comparison c = { 0 };
+	st_comparison c = { .assumption = ST_ASSUME_NOTHING };
 	c.nx = nx > INT32_MAX ? INT32_MAX : (int)nx;
 	c.ny = ny > INT32_MAX ? INT32_MAX : (int)ny;
 	c.alpha = alpha;
 	c.p = 1;
 	c.u = NAN;
 	if (nx == 0 || ny == 0) {
-		warn(&c, (st_warning){ ST_WARN_EMPTY_SAMPLE, 0, 0, 0 });
+		warn(&c, (st_warning){ .kind = ST_WARN_EMPTY_SAMPLE });
 		return c;
 	}
 	double *xs = sorted_copy(x, nx), *ys = sorted_copy(y, ny);
@@ -198,7 +198,7 @@ st_comparison st_mann_whitney(const double *x, size_t nx,
 	free(xs);
 	free(ys);
 	if (ranked < 0) {
-		warn(&c, (st_warning){ ST_WARN_NO_MEMORY, 0, 0, 0 });
+		warn(&c, (st_warning){ .kind = ST_WARN_NO_MEMORY });
 		return c;
 	}
 	c.u = r.u;
@@ -206,7 +206,7 @@ st_comparison st_mann_whitney(const double *x, size_t nx,
 	free(r.ties);
 	if (isnan(p)) {
 		c.exact = 0;
-		warn(&c, (st_warning){ ST_WARN_ALL_EQUAL, 0, 0, 0 });
+		warn(&c, (st_warning){ .kind = ST_WARN_ALL_EQUAL });
 		return c;
 	}
 	c.p = p;
@@ -215,7 +215,7 @@ st_comparison st_mann_whitney(const double *x, size_t nx,
 		int at_least, need;
 		samples_needed(alpha, &at_least, &need);
 		if (c.nx < need && c.ny < need)
-			warn(&c, (st_warning){ ST_WARN_U_SAMPLES, at_least, need, alpha });
+			warn(&c, (st_warning){ .kind = ST_WARN_U_SAMPLES, .at_least = at_least, .n = need, .level = alpha });
 	}
 	return c;
 }

@@ -26,6 +26,13 @@ int st_warning_format(const st_warning *w, char *buf, size_t size)
 		return snprintf(buf, size, "all samples are equal");
 	case ST_WARN_EMPTY_SAMPLE:
 		return snprintf(buf, size, "sample is too small");
+	case ST_WARN_NOT_EXACT: {
+		char lo[40], hi[40];
+		st_format_go_float(w->lo, lo, sizeof lo);
+		st_format_go_float(w->hi, hi, sizeof hi);
+		return snprintf(buf, size, "exact distribution expected, but values range from %s to %s",
+		                lo, hi);
+	}
 	case ST_WARN_NO_MEMORY:
 		return snprintf(buf, size,
 		                "out of memory for the exact U distribution; used the normal approximation");

@@ -5,13 +5,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
-#include "benchfmt.h"
+#include "format/format.h"
 
 /* Reads text and describes every record on one line each:
  *   R <name> <iters> <value> <unit> ... [config k=v ...]   a result
@@ -197,11 +198,61 @@ static void test_hostile(void **state)
 	assert_non_null(strstr(out.s, "value out of range"));
 	assert_non_null(strstr(out.s, "R \x80 1 2 \xc3"));
 	bs_buf_free(&out);
-	free(text);
+	bs_free(text);
 }
 
 /* The parser's fast path for short plain decimals must give strtod's
  * correctly rounded double, bit for bit; strtod is the reference. */
+/* The line reader (input.c): lines without "\n" or a trailing "\r", NUL
+ * bytes kept, a last line without its newline flagged, and a line longer
+ * than BS_LINE_MAX a read error rather than a cut line. */
+static void test_line_reader(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		size_t len;
+		const char *lines;          /* each line then '|', then 'T' or 'U' (terminated or not) */
+	} cases[] = {
+		{ "a\nb\n", 4, "a|T b|T " },
+		{ "a\r\nb", 4, "a|T b|U " },
+		{ "\n\n", 2, "|T |T " },
+		{ "x\0y\n", 4, "x0y|T " },       /* the NUL shown as 0 */
+		{ "", 0, "" },
+		{ "no newline", 10, "no newline|U " },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		/* fmemopen cannot open zero bytes; /dev/null is an empty input. */
+		FILE *in = cases[i].len ? fmemopen((void *)cases[i].in, cases[i].len, "rb")
+		                        : fopen("/dev/null", "rb");
+		assert_non_null(in);
+		bs_lines l = { 0 };
+		bs_lines_reset(&l, in);
+		bs_buf got = { 0 };
+		bs_buf_add(&got, "", 0);
+		int rc;
+		while ((rc = bs_lines_next(&l)) > 0) {
+			for (size_t k = 0; k < l.len; k++)
+				bs_buf_putc(&got, l.line[k] ? l.line[k] : '0');
+			bs_buf_printf(&got, "|%c ", l.terminated ? 'T' : 'U');
+		}
+		assert_int_equal(rc, 0);
+		assert_string_equal(got.s, cases[i].lines);
+		bs_buf_free(&got);
+		bs_lines_free(&l);
+		fclose(in);
+	}
+	/* Longer than the bound: an error, never a shorter line. */
+	FILE *zero = fopen("/dev/zero", "rb");
+	assert_non_null(zero);
+	bs_lines l = { 0 };
+	bs_lines_reset(&l, zero);
+	assert_int_equal(bs_lines_next(&l), -1);
+	assert_int_equal(l.err, EFBIG);
+	bs_lines_free(&l);
+	fclose(zero);
+}
+
 static void test_decimals_are_strtod(void **state)
 {
 	uint64_t r = 0x2545f4914f6cdd1dull;
@@ -246,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_decimals_are_strtod),
+		cmocka_unit_test(test_line_reader),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "benchproc.h"
+#include "proc/proc.h"
 
 typedef struct fixture {
 	bs_arena *a;

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 static char dir[] = "/tmp/bstat-cli-XXXXXX";
 static char good[128], bad[128], empty[128];

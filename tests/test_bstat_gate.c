@@ -14,14 +14,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cli/cli.h"
+#include "render/render.h"
 
 #define MAXARGS 12
 #define MAXWANT 8
 
 struct gate_case {
 	const char *what;
-	const char *args[MAXARGS];      /* after "bstat -gate"; NULL ends */
+	const char *args[MAXARGS];      /* after "bstat -gate"; NULL ends; "<f":
+	                                 * standard input reads f */
 	int status;
 	const char *out_has[MAXWANT];   /* substrings of stdout */
 	const char *out_lacks[MAXWANT];
@@ -31,7 +33,7 @@ struct gate_case {
 static const struct gate_case cases[] = {
 	{ "a pull request with every kind of finding",
 	  { "base.txt", "pr.txt" }, 1,
-	  { "gate: Greet-2     allocs/op  1.000 → 2.000  +100.00%  p=0.008 n=5  more than 10% worse at p < 0.05",
+	  { "gate: Greet-2     allocs/op  1.000 → 2.000  +100.00%  p=0.008 n=5  more than 10% worse at p <= 0.05",
 	    "gate: Greet-2     B/op       16.00 → 32.00  +100.00%",
 	    "gate: Checksum-2  allocs/op  0.000 → max 1.000  +∞  n=5  rose from a zero baseline",
 	    "gate: Gone-2                 missing from pr.txt",
@@ -68,22 +70,64 @@ static const struct gate_case cases[] = {
 	{ "one run a side still catches a zero baseline",
 	  { "one-base.txt", "one-new.txt" }, 1,
 	  { "gate: Tiny-2  allocs/op  0.000 → max 1.000  +∞  n=1  rose from a zero baseline",
-	    "gate: Tiny-2  B/op       0.000 → max 8.000  +∞  n=1  rose from a zero baseline",
-	    "too few samples (e.g. n=1+1) for any p < 0.05" },
-	  { NULL }, { NULL } },
-	{ "three runs a side cannot reach p < 0.05, and the gate says so",
-	  { "three-base.txt", "three-new.txt" }, 0,
-	  { "2 of 2 gated metrics have too few samples (e.g. n=3+3)", "run at least 4 per side", "gate: PASS" },
-	  { "gate: Triple" }, { NULL } },
+	    "gate: Tiny-2  B/op       0.000 → max 8.000  +∞  n=1  rose from a zero baseline" },
+	  { "too few" }, { NULL } },
+	{ "three runs a side cannot reach p <= 0.05: could not judge, never a pass",
+	  { "three-base.txt", "three-new.txt" }, 2,
+	  { "gate: Triple-2  allocs/op  2.000 → 4.000  +100.00%  p=0.100 n=3  too few samples for p <= 0.05: "
+	    "cannot judge; run at least 4 per side",
+	    "gate: could not judge: BenchmarkTriple-2 B/op has n=3+3; run at least 4 per side "
+	    "(and 1 more gated metric with too few samples)" },
+	  { "PASS" }, { NULL } },
 	{ "a stricter alpha needs more runs",
-	  { "-alpha", "0.01", "three-base.txt", "three-new.txt" }, 0,
-	  { "for any p < 0.01", "run at least 5 per side" }, { NULL }, { NULL } },
+	  { "-alpha", "0.01", "three-base.txt", "three-new.txt" }, 2,
+	  { "too few samples for p <= 0.01", "run at least 5 per side" }, { "PASS" }, { NULL } },
+	{ "at p == alpha the table prints a delta, and the gate fails it",
+	  { "-alpha", "0.1", "three-base.txt", "three-new.txt" }, 1,
+	  { "Triple-2      2.000 ± ∞ ¹   4.000 ± ∞ ¹  +100.00% (p=0.100 n=3)",
+	    "gate: Triple-2  allocs/op  2.000 → 4.000  +100.00%  p=0.100 n=3  more than 10% worse at p <= 0.1",
+	    "gate: FAIL: 2 of 2 gated metrics regressed" },
+	  { NULL }, { NULL } },
+	{ "an exact unit that doubled fails at n=3, as its table row says",
+	  { "exact-base.txt", "exact-new.txt" }, 1,
+	  { "Exact-2       1.000 ± 0%   2.000 ± 0%  +100.00% (n=3)",
+	    "gate: Exact-2  allocs/op  1.000 → 2.000  +100.00%  n=3  more than 10% worse (exact unit)",
+	    "gate: FAIL: 1 of 2 gated metrics regressed" },
+	  { NULL }, { NULL } },
+	{ "one exact run a side is enough",
+	  { "exact-one.txt", "exact-new.txt" }, 1,
+	  { "gate: Exact-2  allocs/op  1.000 → 2.000  +100.00%  n=1+3  more than 10% worse (exact unit)" },
+	  { NULL }, { NULL } },
+	{ "an unchanged exact unit passes at n=1",
+	  { "exact-one.txt", "exact-one.txt" }, 0,
+	  { "gate: PASS: 2 gated metrics, no regression" }, { NULL }, { NULL } },
+	{ "an exact unit whose runs differ is judged as a sample: three runs cannot pass",
+	  { "exact-base.txt", "exact-varies.txt" }, 2,
+	  { "¹ exact distribution expected, but values range from 1 to 2",
+	    "too few samples for p <= 0.05: cannot judge; run at least 4 per side (declared exact, but its runs differ)",
+	    "gate: could not judge: BenchmarkExact-2 allocs/op has n=3+3; run at least 4 per side" },
+	  { "PASS" }, { NULL } },
+	{ "harness output declaring B/op and allocs/op exact: amortized noise passes",
+	  { "amortized-base.txt", "amortized-base.txt" }, 0,
+	  { "exact distribution expected, but values range from 0.002565912825366955 to 0.004096",
+	    "gate: PASS: 6 gated metrics, no regression" }, { NULL }, { NULL } },
+	{ "... and a doubled allocation fails",
+	  { "amortized-base.txt", "amortized-regressed.txt" }, 1,
+	  { "gate: ItoaHeap-2  allocs/op  1.000 → 2.000  +100.00%  n=5  more than 10% worse (exact unit)",
+	    "gate: FAIL: 2 of 6 gated metrics regressed" }, { "gate: ScratchPool" }, { NULL } },
+	{ "... even with one run a side (bench-compare.sh --count 1)",
+	  { "amortized-one-base.txt", "amortized-one-regressed.txt" }, 1,
+	  { "gate: ItoaHeap-2  allocs/op  1.000 → 2.000  +100.00%  n=1  more than 10% worse (exact unit)",
+	    "gate: FAIL: 2 of 6 gated metrics regressed" }, { NULL }, { NULL } },
+	{ "... where unchanged runs pass",
+	  { "amortized-one-base.txt", "amortized-one-base.txt" }, 0,
+	  { "gate: PASS: 6 gated metrics, no regression" }, { NULL }, { NULL } },
 	{ "no memory columns: nothing to gate",
 	  { "time-only.txt", "time-only.txt" }, 2,
 	  { "could not judge: none of the 1 metrics on both sides has a gate rule" }, { NULL }, { NULL } },
 	{ "no benchmark in common",
 	  { "base.txt", "other.txt" }, 2,
-	  { "could not judge: no benchmark is in both" }, { NULL }, { NULL } },
+	  { "gate: could not judge: no benchmark is in both base.txt and other.txt" }, { NULL }, { NULL } },
 	{ "one input only",
 	  { "base.txt" }, 2,
 	  { "could not judge: -gate needs a baseline and a new input" }, { NULL }, { NULL } },
@@ -117,12 +161,13 @@ static const struct gate_case cases[] = {
 	{ "a -gate-filter mistake is reported before any table",
 	  { "-gate-filter", "(", "base.txt", "pr.txt" }, 2,
 	  { NULL }, { "Greet" }, { "bstat: parsing -gate-filter: syntax error" } },
-	{ "-gate-filter cannot read standard input twice",
-	  { "-gate-filter", ".name:Greet", "-", "pr.txt" }, 2,
-	  { NULL }, { "Greet" }, { "cannot include standard input" } },
+	{ "-gate-filter reads standard input like any other input",
+	  { "-gate-filter", ".name:Greet", "base.txt", "-", "<pr.txt" }, 1,
+	  { "gate: Greet-2  allocs/op  1.000 → 2.000", "gate: FAIL: 2 of 2 gated metrics regressed" },
+	  { "gate: Checksum" }, { NULL } },
 	{ "markdown for the step summary",
 	  { "-format", "markdown", "base.txt", "pr.txt" }, 1,
-	  { "### Gate: FAIL", "| Greet-2 | allocs/op | 1.000 | 2.000 | +100.00% | p=0.008 n=5 | **more than 10% worse at p < 0.05** |",
+	  { "### Gate: FAIL", "| Greet-2 | allocs/op | 1.000 | 2.000 | +100.00% | p=0.008 n=5 | **more than 10% worse at p <= 0.05** |",
 	    "| Gone-2 |  | | | | | missing from pr.txt |", "**FAIL: 4 of 6 gated metrics regressed, 1 missing from the new results**" },
 	  { NULL }, { NULL } },
 	{ "csv keeps stdout machine-readable",
@@ -147,7 +192,10 @@ static char *run(const struct gate_case *c, int *status, char **err_text)
 	size_t out_len = 0, err_len = 0;
 
 	for (int i = 0; c->args[i]; i++)
-		argv[argc++] = (char *)c->args[i];
+		if (c->args[i][0] == '<')
+			assert_non_null(freopen(c->args[i] + 1, "r", stdin));
+		else
+			argv[argc++] = (char *)c->args[i];
 	FILE *out = open_memstream(&out_text, &out_len);
 	FILE *err = open_memstream(err_text, &err_len);
 	assert_non_null(out);
@@ -188,17 +236,78 @@ static void test_gate_cases(void **state)
 	}
 }
 
+/*
+ * The gate and its table cannot disagree: for every row of every table
+ * built from these pairs, a metric the gate calls regressed or improved
+ * shows a delta in the table (not "~"), one it calls underpowered shows
+ * "~", and the centers it reports are the table's (unless an exact unit's
+ * runs differ, where it says so).
+ */
+static void test_gate_agrees_with_table(void **state)
+{
+	(void)state;
+	static const struct { const char *base, *now, *alpha; } pairs[] = {
+		{ "base.txt", "pr.txt", "0.05" },         { "three-base.txt", "three-new.txt", "0.05" },
+		{ "three-base.txt", "three-new.txt", "0.1" }, { "exact-base.txt", "exact-new.txt", "0.05" },
+		{ "exact-base.txt", "exact-varies.txt", "0.05" },
+		{ "amortized-base.txt", "amortized-regressed.txt", "0.05" },
+		{ "one-base.txt", "one-new.txt", "0.05" },
+	};
+	size_t checked = 0;
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		char *argv[] = { "bstat", "-gate", "-alpha", (char *)pairs[i].alpha, (char *)pairs[i].base,
+		                 (char *)pairs[i].now };
+		bs_options o;
+		bs_options_default(&o);
+		assert_int_equal(bs_parse_flags(6, argv, &o, stderr), 0);
+		gate_config cfg;
+		gate_config_default(&cfg);
+		cfg.alpha = o.alpha;
+		cfg.rules[cfg.nrules++] = (gate_rule){ .unit = "sec/op", .threshold = 0.1 };
+		bs_arena *a = bs_arena_new();
+		bs_tables *ts;
+		bs_build_info info;
+		assert_int_equal(bs_build_tables(&o, a, &ts, NULL, &info, stderr), 0);
+		for (size_t t = 0; t < ts->n; t++) {
+			const bs_table *tb = &ts->tables[t];
+			for (size_t r = 0; r < tb->nrows && tb->ncols == 2; r++) {
+				const bs_cell *b = bs_table_cell(tb, r, 0), *n = bs_table_cell(tb, r, 1);
+				if (!b || !n)
+					continue;
+				char delta[64];
+				bs_fmt_delta(&n->cmp, b->summary.center, n->summary.center, delta, sizeof delta);
+				gate_finding f = gate_judge(&cfg, tb->unit, b, n);
+				int shown = strcmp(delta, "~") != 0;
+				if (f.exact_broken)
+					continue; /* judged as a sample, and the report says so */
+				if ((f.verdict == GATE_REGRESSED || f.verdict == GATE_IMPROVED) && !shown)
+					fail_msg("%s vs %s, %s %s: gate %s, table ~", pairs[i].base, pairs[i].now,
+					         tb->row_labels[r], tb->unit, gate_verdict_name(f.verdict));
+				if (f.verdict == GATE_UNDERPOWERED && shown)
+					fail_msg("%s vs %s, %s %s: gate cannot judge, table shows %s", pairs[i].base,
+					         pairs[i].now, tb->row_labels[r], tb->unit, delta);
+				assert_true(f.base_center == b->summary.center && f.new_center == n->summary.center);
+				checked++;
+			}
+		}
+		bs_arena_free(a);
+	}
+	assert_true(checked >= 20);
+}
+
 static int enter_data_dir(void **state)
 {
 	(void)state;
-	/* make test runs from the top of the checkout. */
-	return chdir("tests/data/gate");
+	/* make test runs from the top of the checkout; a second test is
+	 * already there. */
+	return access("base.txt", R_OK) == 0 ? 0 : chdir("tests/data/gate");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_gate_cases, enter_data_dir),
+		cmocka_unit_test_setup(test_gate_agrees_with_table, enter_data_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,9 +13,9 @@
 #include <cJSON.h>
 #include <cmocka.h>
 
-#include "cli.h"
-#include "render.h"
-#include "texttab.h"
+#include "cli/cli.h"
+#include "render/render.h"
+#include "tab/tab.h"
 
 static void test_cell_texts(void **state)
 {
@@ -171,10 +171,10 @@ static void test_csv_quoting(void **state)
 	const char *flags[] = { "-format", "csv", "-col", "note" };
 	assert_int_equal(run(texts, 2, flags, 4, &out, &err), 0);
 	assert_string_equal(out.s,
-		",\"a, \"\"b\"\"\",,lead\n"
+		",\"a, \"\"b\"\"\",,lead,,,\n"
 		",x,CI,x,CI,vs base,P\n"
 		"A,1,∞,2,∞,~,p=1.000 n=1\n"
-		"geomean,1,,2,,+100.00%\n");
+		"geomean,1,,2,,+100.00%,\n");
 	assert_string_equal(err.s,
 		"B3: need >= 6 samples for confidence interval at level 0.95\n"
 		"D3: need >= 6 samples for confidence interval at level 0.95\n"

@@ -52,6 +52,13 @@ awk 'BEGIN { for (r = 0; r < 3; r++) { printf "BenchmarkMany 1"; for (i = 0; i <
 expect "5000 units" 0 "$bstat" "$tmp/units.txt" "$tmp/units.txt"
 [ "$(grep -c 'geomean\|Many' "$tmp/out")" -ge 5000 ] || { echo "FAIL units missing from output"; fail=1; }
 
+expect "endless line (/dev/zero)" 2 "$bstat" /dev/zero
+grep -q '/dev/zero:1: read error: line longer than 64 MiB' "$tmp/err" ||
+  { echo "FAIL /dev/zero not reported as a read error"; fail=1; }
+expect "-gate -gate-filter on stdin" 0 "$bstat" -gate -gate-filter .name:Greet \
+  "$root/tests/data/gate/base.txt" - <"$root/tests/data/gate/same.txt"
+expect "-gate report to a full disk" 2 sh -c '"$0" -gate "$1" "$1" >/dev/full' "$bstat" "$root/tests/data/gate/base.txt"
+
 for fmt in text csv json markdown; do
   expect "go fixtures as $fmt" 0 "$bstat" -format "$fmt" "$data/go-old.txt" "$data/go-new.txt"
 done

@@ -3,18 +3,26 @@
  * input is one or two benchmark files (split at the first "\n====\n"),
  * read, grouped into tables with a sub-benchmark projection, summarized,
  * compared and rendered in every format. Any crash, leak, sanitizer report
- * or hang is a bug; the outputs themselves are not checked here. Leading
- * lines "#filter <q>", "#row <p>", "#col <p>" replace the default query and
- * projections, so the query parsers are fuzzed too.
+ * or hang is a bug. Leading lines "#filter <q>", "#row <p>", "#col <p>"
+ * replace the default query and projections, so the query parsers are
+ * fuzzed too. Then the same two inputs go through `bstat -gate` (bs_main,
+ * inputs in memory files), and the gate's promise is checked: an input with
+ * a line the reader rejects never exits 0, no run exits outside 0..2, and
+ * exit 0 always comes with a PASS verdict.
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
-#include "benchfmt.h"
-#include "benchproc.h"
-#include "benchtab.h"
-#include "render.h"
+#include "cli/cli.h"
+
+#include "format/format.h"
+#include "proc/proc.h"
+#include "tab/tab.h"
+#include "render/render.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -47,6 +55,78 @@ static int take_option(const uint8_t **data, size_t *size, const char *name, cha
 	*size -= n + len + (nl != NULL);
 	*data += n + len + (nl != NULL);
 	return 1;
+}
+
+/* Syntax errors the strict (gate) reader reports in data. */
+static size_t syntax_errors(const uint8_t *data, size_t size)
+{
+	bs_arena *a = bs_arena_new();
+	bs_map interns;
+	bs_unit_meta units;
+	bs_reader r;
+	size_t n = 0;
+	bs_map_init(&interns, a);
+	bs_unit_meta_init(&units, a);
+	bs_reader_init(&r, &interns, &units);
+	r.strict = 1;
+	FILE *in = fmemopen((void *)data, size, "rb");
+	if (in) {
+		bs_reader_reset(&r, in, "f", "f");
+		enum bs_record rec;
+		while ((rec = bs_reader_next(&r)) != BS_REC_EOF)
+			n += rec != BS_REC_RESULT;
+		fclose(in);
+	}
+	bs_reader_free(&r);
+	bs_unit_meta_free(&units);
+	bs_map_free(&interns);
+	bs_arena_free(a);
+	return n;
+}
+
+/* An in-memory file holding data, named through /proc. */
+static int memory_file(const uint8_t *data, size_t size, char *path, size_t cap)
+{
+	int fd = memfd_create("bstat-fuzz", 0);
+	if (fd < 0)
+		return -1;
+	if (size && write(fd, data, size) != (ssize_t)size) {
+		close(fd);
+		return -1;
+	}
+	snprintf(path, cap, "/proc/self/fd/%d", fd);
+	return fd;
+}
+
+static void check_gate(const uint8_t *a, size_t na, const uint8_t *b, size_t nb)
+{
+	char pa[64], pb[64];
+	int fa = memory_file(a, na, pa, sizeof pa), fb = memory_file(b, nb, pb, sizeof pb);
+	if (fa >= 0 && fb >= 0) {
+		char *argv[] = { "bstat", "-gate", pa, pb, NULL };
+		char *out_text = NULL;
+		size_t out_len = 0;
+		FILE *out = open_memstream(&out_text, &out_len), *err = fopen("/dev/null", "w");
+		if (out && err) {
+			int status = bs_main(4, argv, out, err);
+			fclose(out);
+			if (status < 0 || status > 2)
+				abort();
+			if (status == 0 && (syntax_errors(a, na) || syntax_errors(b, nb)))
+				abort(); /* the gate passed an input it could not read */
+			if (status == 0 && !strstr(out_text, "\ngate: PASS"))
+				abort();
+		} else if (out) {
+			fclose(out);
+		}
+		if (err)
+			fclose(err);
+		free(out_text);
+	}
+	if (fa >= 0)
+		close(fa);
+	if (fb >= 0)
+		close(fb);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -93,5 +173,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bs_buf_free(&out);
 	bs_buf_free(&warn);
 	bs_arena_free(a);
+	if (second)
+		check_gate(data, first_len, second + sizeof sep - 1, size - first_len - (sizeof sep - 1));
+	else
+		check_gate(data, size, data, size);
 	return 0;
 }

@@ -1,0 +1,662 @@
+/*
+ * benchfmt.c — the Go benchmark data format reader.
+ *
+ * The format (golang.org/design/14313-benchmark-format) is line based:
+ *
+ *   goos: linux                         configuration line: a key starting
+ *   pkg: example.com/x                  with a lower-case letter, no spaces or
+ *                                       upper case, ':', then blanks and the
+ *                                       value. An empty value deletes the key.
+ *                                       The configuration applies to every
+ *                                       result below it in the same file.
+ *   BenchmarkCopy/size=4k-8  1000  1234 ns/op  512 B/op  3 allocs/op
+ *   ^^^^^^^^^ ^^^^^^^^^^ ^^  ^^^^  ^^^^^^^^^^ ...
+ *   prefix    name, subs  P  iterations, then one or more value/unit pairs
+ *
+ *   Unit ns/op assume=exact better=lower    unit metadata (key=value pairs)
+ *
+ * Fields are separated by runs of white space. Anything else (PASS, ok,
+ * comments) is ignored, as is a lone "BenchmarkX" word (what `go test -v`
+ * prints before a result). A result line that starts with "Benchmark" but
+ * does not parse is a syntax error "file:line: message"; reading goes on.
+ * Values in historical units are tidied as they are read (ns/op -> sec/op,
+ * MB/s -> B/s); a value that tidying leaves equal (0 ns/op) keeps its unit,
+ * as upstream benchfmt does. A trailing '\r' is dropped from every line.
+ */
+#include "format/format.h"
+
+#include <errno.h>
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void bs_unit_meta_init(bs_unit_meta *m, bs_arena *a)
+{
+	bs_map_init(&m->map, a);
+	m->values = NULL;
+	m->n = m->cap = 0;
+}
+
+void bs_unit_meta_free(bs_unit_meta *m)
+{
+	bs_map_free(&m->map);
+	bs_free(m->values);
+	m->values = NULL;
+}
+
+static void meta_key(bs_buf *k, const char *tidy_unit, const char *key, size_t keylen)
+{
+	bs_buf_clear(k);
+	bs_buf_puts(k, tidy_unit);
+	bs_buf_putc(k, 0);
+	bs_buf_add(k, key, keylen);
+}
+
+const char *bs_unit_meta_get(const bs_unit_meta *m, const char *unit, const char *key)
+{
+	bs_buf tidy = { 0 }, k = { 0 };
+	bs_unit_tidy(unit, &tidy);
+	meta_key(&k, tidy.s, key, strlen(key));
+	bs_map_ent *e = bs_map_find(&m->map, k.s, k.len);
+	bs_buf_free(&tidy);
+	bs_buf_free(&k);
+	return e ? m->values[e->value] : NULL;
+}
+
+void bs_reader_init(bs_reader *r, bs_map *interns, bs_unit_meta *units)
+{
+	memset(r, 0, sizeof *r);
+	r->interns = interns;
+	r->units = units;
+}
+
+static void clear_pending(bs_reader *r)
+{
+	for (size_t i = 0; i < r->npending; i++)
+		bs_free(r->pending[i]);
+	r->npending = r->pending_pos = 0;
+}
+
+void bs_reader_free(bs_reader *r)
+{
+	clear_pending(r);
+	bs_free(r->pending);
+	bs_free(r->result.config);
+	bs_free(r->result.values);
+	bs_lines_free(&r->lines);
+	bs_buf_free(&r->message);
+	bs_buf_free(&r->tidy);
+}
+
+/*
+ * Sets (or with value "" deletes) configuration key (interned) of the
+ * current result. r->config_pos maps each key's pointer to its position + 1
+ * (0: deleted), so a file with thousands of distinct keys costs one probe
+ * per line, not a scan of every key so far.
+ */
+static void set_config(bs_reader *r, const char *key, const char *value, int file)
+{
+	bs_result *res = &r->result;
+	bs_map_ent *e = bs_map_put(&r->config_pos, (const char *)&key, sizeof key, 0, NULL);
+	size_t i = (size_t)e->value;
+	if (!value || !*value) {
+		/* Upstream deletes by swapping with the last entry; the order
+		 * matters because .config fields appear in first-seen order. */
+		if (i > 0) {
+			bs_config *last = &res->config[res->nconfig - 1];
+			res->config[i - 1] = *last;
+			bs_map_put(&r->config_pos, (const char *)&last->key, sizeof last->key, 0, NULL)->value =
+				(long)i;
+			e->value = 0;
+			res->nconfig--;
+		}
+		return;
+	}
+	if (i == 0) {
+		bs_grow(&res->config, &res->config_cap, res->nconfig + 1, sizeof *res->config);
+		res->config[res->nconfig++].key = key;
+		e->value = (long)res->nconfig;
+		i = res->nconfig;
+	}
+	res->config[i - 1].value = value;
+	res->config[i - 1].file = file;
+}
+
+const char *bs_result_get_config(const bs_result *res, const char *key)
+{
+	for (size_t i = 0; i < res->nconfig; i++)
+		if (res->config[i].key == key || strcmp(res->config[i].key, key) == 0)
+			return res->config[i].value;
+	return NULL;
+}
+
+void bs_reader_reset(bs_reader *r, FILE *in, const char *file, const char *label)
+{
+	r->in = in;
+	bs_lines_reset(&r->lines, in);
+	clear_pending(r);
+	r->result.nconfig = 0;
+	bs_map_init(&r->config_pos, r->interns->arena);
+	r->result.nvalues = 0;
+	r->result.file = file;
+	r->result.line = 0;
+	set_config(r, bs_intern(r->interns, ".file", 5),
+	                     bs_intern(r->interns, label, strlen(label)), 0);
+}
+
+static int is_space_at(const char *s, size_t n, size_t *w)
+{
+	uint32_t rune;
+	if ((unsigned char)*s < 0x80) {
+		*w = 1;
+		return *s == ' ' || (*s >= '\t' && *s <= '\r');
+	}
+	*w = (size_t)bs_utf8_decode((const unsigned char *)s, n, &rune);
+	return bs_is_space_rune(rune);
+}
+
+/* Reading is dominated by finding where fields end, so printable ASCII
+ * and the usual blanks (' ', '\t') are handled inline and anything else
+ * goes through the full Unicode test a rune at a time. */
+static int is_printable_ascii(unsigned char c)
+{
+	return c - 0x21u < 0x7Fu - 0x21u;
+}
+
+/* The end of the run of Unicode blanks (blank 1) or non-blanks (blank 0)
+ * starting at p[i]. */
+static size_t skip_runes(const char *p, size_t n, size_t i, int blank)
+{
+	size_t w;
+	while (i < n && is_space_at(p + i, n - i, &w) == blank)
+		i += w;
+	return i;
+}
+
+/* Marks (high bit) the bytes of w that are not printable ASCII. Borrows
+ * and carries only run towards later bytes, and only out of a marked
+ * byte, so the first marked byte is always exact. */
+static uint64_t unprintable_bytes(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u;
+	uint64_t below = (w - ones * 0x21) & ~w;
+	uint64_t above = (w + ones) | w;
+	return (below | above) & ones * 0x80;
+}
+
+/* The end of the field starting at p[i]; on little-endian machines,
+ * eight bytes a step. */
+static size_t skip_field(const char *p, size_t n, size_t i)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (uint64_t word, marks; i + 8 <= n; i += 8) {
+		memcpy(&word, p + i, 8);
+		if ((marks = unprintable_bytes(word)) != 0) {
+			i += (size_t)__builtin_ctzll(marks) / 8;
+			break;
+		}
+	}
+#endif
+	while (i < n && is_printable_ascii((unsigned char)p[i]))
+		i++;
+	if (i < n && p[i] != ' ' && p[i] != '\t')
+		i = skip_runes(p, n, i, 0);
+	return i;
+}
+
+static size_t skip_blanks(const char *p, size_t n, size_t i)
+{
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (i < n && !is_printable_ascii((unsigned char)p[i]))
+		i = skip_runes(p, n, i, 1);
+	return i;
+}
+
+/* Splits off the first field of s[0..*n) and skips the blanks after it. */
+static size_t split_field(const char **s, size_t *n, const char **field)
+{
+	const char *p = *s;
+	size_t flen = skip_field(p, *n, 0), i = skip_blanks(p, *n, flen);
+	*field = p;
+	*s = p + i;
+	*n -= i;
+	return flen;
+}
+
+static void syntax_error(bs_reader *r, const char *msg)
+{
+	bs_buf_clear(&r->message);
+	bs_buf_printf(&r->message, "%s:%ld: %s", r->result.file, r->result.line, msg);
+}
+
+int bs_parse_int(const char *s, size_t n, long long *out, const char **err)
+{
+	size_t i = 0;
+	int neg = 0;
+	unsigned long long v = 0, limit;
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		neg = s[i++] == '-';
+	limit = neg ? (unsigned long long)LLONG_MAX + 1 : (unsigned long long)LLONG_MAX;
+	if (i == n)
+		goto syntax;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			goto syntax;
+		unsigned d = (unsigned)(s[i] - '0');
+		if (v > (limit - d) / 10) {
+			/* Go reports range only once the whole text is digits. */
+			for (i++; i < n; i++)
+				if (s[i] < '0' || s[i] > '9')
+					goto syntax;
+			*err = "value out of range";
+			return -1;
+		}
+		v = v * 10 + d;
+	}
+	*out = neg ? (long long)(0 - v) : (long long)v;
+	return 0;
+syntax:
+	*err = "invalid syntax";
+	return -1;
+}
+
+static int digits(const char *s, size_t n, size_t *i, int hex)
+{
+	size_t start = *i;
+	while (*i < n && (hex ? strchr("0123456789abcdefABCDEF", s[*i]) != NULL && s[*i]
+	                      : (s[*i] >= '0' && s[*i] <= '9')))
+		(*i)++;
+	return *i > start;
+}
+
+/* Go's ParseFloat grammar, checked before strtod so that strtod's extras
+ * (leading blanks, "nan(...)", hex without exponent) are rejected. */
+static int go_float_syntax(const char *s, size_t n, int *special)
+{
+	size_t i = 0;
+	*special = 0;
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		i++;
+	size_t rest = n - i;
+	if ((rest == 3 && (!strncasecmp(s + i, "inf", 3) || !strncasecmp(s + i, "nan", 3))) ||
+	    (rest == 8 && !strncasecmp(s + i, "infinity", 8))) {
+		*special = 1;
+		return 1;
+	}
+	int hex = rest > 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X');
+	if (hex)
+		i += 2;
+	int any = digits(s, n, &i, hex);
+	if (i < n && s[i] == '.') {
+		i++;
+		any |= digits(s, n, &i, hex);
+	}
+	if (!any)
+		return 0;
+	if (i < n && (hex ? (s[i] == 'p' || s[i] == 'P') : (s[i] == 'e' || s[i] == 'E'))) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (!digits(s, n, &i, 0))
+			return 0;
+	} else if (hex) {
+		return 0;
+	}
+	return i == n;
+}
+
+/*
+ * Clinger's fast path for plain decimals ([+-]digits[.digits], at most 15
+ * digits), the shape nearly every measurement has: the digits as an
+ * integer and the power of ten are both exact doubles, so one IEEE
+ * division gives the correctly rounded value, the same double strtod
+ * returns, at a fraction of its cost. That needs plain double arithmetic
+ * (no wider intermediate to round twice). Returns 0 for anything else.
+ */
+static int parse_plain_decimal(const char *s, size_t n, double *out)
+{
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+	                                1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+	size_t i = 0, ndigits, nfrac = 0;
+	uint64_t m = 0; /* wraps harmlessly past 19 digits: rejected below */
+	int neg = n > 0 && s[0] == '-';
+	if (n > 0 && (s[0] == '+' || s[0] == '-'))
+		i++;
+	size_t start = i;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		m = m * 10 + (uint64_t)(s[i] - '0');
+	ndigits = i - start;
+	if (i < n && s[i] == '.') {
+		start = ++i;
+		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			m = m * 10 + (uint64_t)(s[i] - '0');
+		nfrac = i - start;
+		ndigits += nfrac;
+	}
+	if (i != n || ndigits == 0 || ndigits > 15 || FLT_EVAL_METHOD != 0)
+		return 0;
+	double v = (double)m / pow10[nfrac];
+	*out = neg ? -v : v;
+	return 1;
+}
+
+int bs_parse_float(const char *s, size_t n, double *out, const char **err)
+{
+	if (parse_plain_decimal(s, n, out))
+		return 0;
+	int special;
+	if (!go_float_syntax(s, n, &special)) {
+		*err = "invalid syntax";
+		return -1;
+	}
+	char stack[64], *copy = n < sizeof stack ? stack : bs_xrealloc(NULL, n + 1);
+	memcpy(copy, s, n);
+	copy[n] = 0;
+	errno = 0;
+	double v = strtod(copy, NULL);
+	int range = !special && isinf(v);
+	if (copy != stack)
+		bs_free(copy);
+	if (range) {
+		*err = "value out of range";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static const char *intern_n(bs_reader *r, const char *s, size_t n)
+{
+	return bs_intern(r->interns, s, n);
+}
+
+/* Units are a few bytes long: a loop beats calling memcmp. */
+static int same_bytes(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
+/* The interned and tidied forms of unit, memoized by its position i in
+ * the line. */
+static bs_unit_memo unit_memo(bs_reader *r, size_t i, const char *unit, size_t ulen)
+{
+	bs_unit_memo fresh = { 0 }, *m = i < BS_UNIT_MEMOS ? &r->unit_cache[i] : &fresh;
+	if (m->unit && m->len == ulen && same_bytes(m->unit, unit, ulen))
+		return *m;
+	m->unit = intern_n(r, unit, ulen);
+	m->len = ulen;
+	m->factor = bs_unit_tidy(m->unit, &r->tidy);
+	m->tidy = intern_n(r, r->tidy.s, r->tidy.len);
+	return *m;
+}
+
+static void add_value(bs_reader *r, double val, const char *unit, size_t ulen)
+{
+	bs_result *res = &r->result;
+	bs_unit_memo m = unit_memo(r, res->nvalues, unit, ulen);
+	double tv = val * m.factor;
+	bs_grow(&res->values, &res->values_cap, res->nvalues + 1, sizeof *res->values);
+	bs_value *v = &res->values[res->nvalues++];
+	/* Written as != so a NaN value counts as changed, as upstream's == does. */
+	if (!(tv != val))
+		*v = (bs_value){ val, m.unit, NULL, 0 };
+	else
+		*v = (bs_value){ tv, m.tidy, m.unit, val };
+}
+
+/* Time, bytes and allocations per op count something; custom units (a
+ * change, a score) may well be negative. Tidied units are interned, but
+ * compared as text so the reader needs no table of them. */
+static int cannot_be_negative(const char *tidy_unit)
+{
+	return strcmp(tidy_unit, "sec/op") == 0 || strcmp(tidy_unit, "B/op") == 0 ||
+	       strcmp(tidy_unit, "allocs/op") == 0;
+}
+
+/* 0: a result; 1: not a result (ignore); -1: syntax error in r->message. */
+static int parse_result(bs_reader *r, const char *line, size_t n)
+{
+	bs_result *res = &r->result;
+	const char *f, *err;
+	line += 9, n -= 9; /* "Benchmark" */
+	size_t linelen = n;
+	size_t flen = split_field(&line, &n, &f);
+	if (n == 0 && flen == linelen)
+		return 1;
+	/* C strings end at NUL: a name or unit holding one would be cut. */
+	if (memchr(f, 0, linelen))
+		return syntax_error(r, "NUL byte in a result line"), -1;
+	if (r->strict && !r->lines.terminated)
+		return syntax_error(r, "truncated result line (no newline at the end of the input)"), -1;
+	res->name = intern_n(r, f, flen);
+	res->name_len = flen;
+	flen = split_field(&line, &n, &f);
+	if (flen == 0)
+		return syntax_error(r, "missing iteration count"), -1;
+	if (bs_parse_int(f, flen, &res->iters, &err) < 0) {
+		bs_buf tmp = { 0 };
+		bs_buf_printf(&tmp, "parsing iteration count: %s", err);
+		syntax_error(r, tmp.s);
+		bs_buf_free(&tmp);
+		return -1;
+	}
+	if (res->iters <= 0) {
+		bs_buf tmp = { 0 };
+		bs_buf_printf(&tmp, "iteration count %lld is not positive", res->iters);
+		syntax_error(r, tmp.s);
+		bs_buf_free(&tmp);
+		return -1;
+	}
+	res->nvalues = 0;
+	for (;;) {
+		flen = split_field(&line, &n, &f);
+		if (flen == 0) {
+			if (res->nvalues > 0)
+				return 0;
+			return syntax_error(r, "missing measurements"), -1;
+		}
+		double val;
+		if (bs_parse_float(f, flen, &val, &err) < 0) {
+			bs_buf tmp = { 0 };
+			bs_buf_printf(&tmp, "parsing measurement: %s", err);
+			syntax_error(r, tmp.s);
+			bs_buf_free(&tmp);
+			return -1;
+		}
+		const char *unit;
+		size_t ulen = split_field(&line, &n, &unit);
+		if (ulen == 0)
+			return syntax_error(r, "missing units"), -1;
+		add_value(r, val, unit, ulen);
+		if (val < 0 && cannot_be_negative(res->values[res->nvalues - 1].unit)) {
+			bs_buf tmp = { 0 };
+			bs_buf_printf(&tmp, "negative %.*s (%.*s): no benchmark measures that", (int)ulen, unit,
+			              (int)flen, f);
+			syntax_error(r, tmp.s);
+			bs_buf_free(&tmp);
+			return -1;
+		}
+	}
+}
+
+static char *heap_copy(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(bs_xrealloc(NULL, n), s, n);
+}
+
+static void queue_error(bs_reader *r, const char *msg)
+{
+	syntax_error(r, msg);
+	bs_grow(&r->pending, &r->pending_cap, r->npending + 1, sizeof *r->pending);
+	r->pending[r->npending++] = heap_copy(r->message.s);
+}
+
+static void parse_unit_line(bs_reader *r, const char *line, size_t n)
+{
+	const char *f;
+	size_t flen = split_field(&line, &n, &f);
+	if (flen == 0) {
+		queue_error(r, "missing unit");
+		return;
+	}
+	const char *unit = intern_n(r, f, flen);
+	bs_unit_tidy(unit, &r->tidy);
+	const char *tidy = r->tidy.s;
+	bs_buf key = { 0 };
+	while ((flen = split_field(&line, &n, &f)) > 0) {
+		const char *eq = memchr(f, '=', flen);
+		if (!eq || eq == f) {
+			queue_error(r, "expected key=value");
+			continue;
+		}
+		meta_key(&key, tidy, f, (size_t)(eq - f));
+		const char *value = intern_n(r, eq + 1, flen - (size_t)(eq - f) - 1);
+		int created;
+		bs_map_ent *e = bs_map_put(&r->units->map, key.s, key.len, (long)r->units->n, &created);
+		if (!created) {
+			const char *have = r->units->values[e->value];
+			if (have != value) {
+				bs_buf msg = { 0 };
+				bs_buf_printf(&msg, "metadata %.*s of unit %s already set to %s",
+				              (int)(eq - f), f, unit, have);
+				queue_error(r, msg.s);
+				bs_buf_free(&msg);
+			}
+			continue;
+		}
+		bs_grow(&r->units->values, &r->units->cap, r->units->n + 1, sizeof *r->units->values);
+		r->units->values[r->units->n++] = value;
+	}
+	bs_buf_free(&key);
+}
+
+/* Go's unicode.IsLower/IsUpper, for ASCII; other letters are treated as
+ * neither (a key starting with one is not a key). */
+static int parse_config_line(bs_reader *r, const char *line, size_t n)
+{
+	size_t i = 0, w;
+	if (n == 0 || !(line[0] >= 'a' && line[0] <= 'z'))
+		return 0;
+	while (i < n && line[i] != ':') {
+		if (is_space_at(line + i, n - i, &w) || (line[i] >= 'A' && line[i] <= 'Z'))
+			return 0;
+		i += w;
+	}
+	if (i == n)
+		return 0;
+	const char *key = intern_n(r, line, i);
+	const char *val = line + i + 1;
+	size_t vlen = n - i - 1;
+	if (vlen > 0) {
+		if (*val != ' ' && *val != '\t')
+			return 0;
+		while (vlen > 0 && (*val == ' ' || *val == '\t'))
+			val++, vlen--;
+	}
+	set_config(r, key, vlen ? intern_n(r, val, vlen) : "", 1);
+	return 1;
+}
+
+enum bs_record bs_reader_next(bs_reader *r)
+{
+	if (r->pending_pos < r->npending) {
+		bs_buf_clear(&r->message);
+		bs_buf_puts(&r->message, r->pending[r->pending_pos++]);
+		return BS_REC_SYNTAX;
+	}
+	clear_pending(r);
+	if (!r->in)
+		return BS_REC_EOF;
+	int got;
+	while ((got = bs_lines_next(&r->lines)) > 0) {
+		const char *line = r->lines.line;
+		size_t n = r->lines.len;
+		r->result.line++;
+		if (n >= 9 && memcmp(line, "Benchmark", 9) == 0) {
+			int rc = parse_result(r, line, n);
+			if (rc == 0)
+				return BS_REC_RESULT;
+			if (rc < 0)
+				return BS_REC_SYNTAX;
+			continue;
+		}
+		if (n >= 4 && line[0] == 'U') {
+			const char *rest = line, *f;
+			size_t rn = n;
+			if (split_field(&rest, &rn, &f) == 4 && memcmp(f, "Unit", 4) == 0) {
+				parse_unit_line(r, rest, rn);
+				if (r->npending)
+					return bs_reader_next(r);
+				continue;
+			}
+		}
+		parse_config_line(r, line, n);
+	}
+	if (got < 0) {
+		int e = r->lines.err;
+		bs_buf_clear(&r->message);
+		if (e == EFBIG)
+			bs_buf_printf(&r->message, "%s:%ld: read error: line longer than %zu MiB",
+			              r->result.file, r->result.line + 1, BS_LINE_MAX >> 20);
+		else
+			bs_buf_printf(&r->message, "%s:%ld: read error: %s", r->result.file,
+			              r->result.line + 1, strerror(e));
+		r->in = NULL;
+		return BS_REC_IOERR;
+	}
+	r->in = NULL;
+	return BS_REC_EOF;
+}
+
+size_t bs_name_procs_at(const char *name, size_t len)
+{
+	/* "-" then at least one digit, at the very end. */
+	for (size_t i = len; i-- > 0;) {
+		if (name[i] == '-' && i < len - 1)
+			return i;
+		if (!(name[i] >= '0' && name[i] <= '9'))
+			break;
+	}
+	return len;
+}
+
+size_t bs_name_base_len(const char *name, size_t len)
+{
+	const char *slash = memchr(name, '/', len);
+	return slash ? (size_t)(slash - name) : bs_name_procs_at(name, len);
+}
+
+size_t bs_name_parts(const char *name, size_t len, bs_name_part *base,
+                     bs_name_part *parts, size_t max)
+{
+	size_t end = bs_name_procs_at(name, len), nparts = 0;
+	size_t prev = 0;
+	int first = 1;
+	for (size_t i = 0; i <= end; i++) {
+		if (i < end && name[i] != '/')
+			continue;
+		if (first) {
+			*base = (bs_name_part){ name, i };
+			first = 0;
+		} else {
+			if (nparts < max)
+				parts[nparts] = (bs_name_part){ name + prev, i - prev };
+			nparts++;
+		}
+		prev = i;
+	}
+	if (end < len) {
+		if (nparts < max)
+			parts[nparts] = (bs_name_part){ name + end, len - end };
+		nparts++;
+	}
+	return nparts;
+}

@@ -1,9 +1,0 @@
-/* main.c — the bstat program; everything happens in bs_main (cli.c). */
-#include <stdio.h>
-
-#include "cli.h"
-
-int main(int argc, char **argv)
-{
-	return bs_main(argc, argv, stdout, stderr);
-}

@@ -1,0 +1,46 @@
+/*
+ * notes.c — footnotes, the one registry every renderer numbers them with:
+ * a note gets the next number the first time it is seen in a table and
+ * keeps it, and marks are superscript digits (¹ ² ... ¹⁰), as benchstat's
+ * text table prints them.
+ */
+#include "render/render.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void bs_footnotes_init(bs_footnotes *fn, bs_arena *a)
+{
+	memset(fn, 0, sizeof *fn);
+	fn->arena = a;
+	bs_map_init(&fn->index, a);
+}
+
+size_t bs_footnote(bs_footnotes *fn, const char *note)
+{
+	int created;
+	bs_map_ent *e = bs_map_put(&fn->index, note, strlen(note), (long)fn->n, &created);
+	if (created) {
+		bs_agrow(fn->arena, &fn->list, &fn->cap, fn->n + 1, sizeof *fn->list);
+		fn->list[fn->n++] = e->key;
+	}
+	return (size_t)e->value + 1;
+}
+
+void bs_footnote_marks(bs_footnotes *fn, const char **notes, size_t n, int space_first, bs_buf *out)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (k || space_first)
+			bs_buf_putc(out, ' ');
+		bs_superscript(bs_footnote(fn, notes[k]), out);
+	}
+}
+
+void bs_superscript(size_t i, bs_buf *out)
+{
+	static const char *digits[] = { "⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹" };
+	char tmp[24];
+	int n = snprintf(tmp, sizeof tmp, "%zu", i);
+	for (int k = 0; k < n; k++)
+		bs_buf_puts(out, digits[tmp[k] - '0']);
+}

@@ -1,0 +1,144 @@
+/*
+ * tab.h — bstat's third stage (x/perf's benchtab and texttab): the
+ * comparison tables as plain data, what the renderers print and what the
+ * regression gate walks; the builder that groups results into them
+ * (benchtab.c); and the text-table layout the text renderer draws with
+ * (texttab.c).
+ *
+ *   bs_tables ─ tables[i]: one per distinct configuration and unit
+ *     bs_table ─ rows (benchmarks) × cols (inputs, the first being "base")
+ *       cells[r * ncols + c]: NULL when that benchmark is absent there
+ *         bs_cell: sorted samples, st_summary (median + CI),
+ *                  for c > 0 with a base cell: st_comparison vs the base
+ *       summary[c]: the geomean row
+ *
+ * Every caveat is data: st_summary / st_comparison carry structured
+ * warnings, and each cell also carries the footnote texts exactly as the
+ * text table prints them, in print order.
+ *
+ * Ownership: bs_tables_build allocates everything in the arena it is given;
+ * the tables live until that arena is freed. Nothing here is modified after
+ * building, so a gate can keep pointers into it.
+ *
+ * A gate walks it like this:
+ *   for each table t (t->unit is the metric):
+ *     for each row r: base = bs_table_cell(t, r, 0), new = bs_table_cell(t, r, c)
+ *       base->values / base->n, base->summary.center, new->cmp.p, ...
+ */
+#ifndef BSTAT_TAB_H
+#define BSTAT_TAB_H
+
+#include <stddef.h>
+
+#include "stats.h"
+#include "proc/proc.h"
+
+typedef struct bs_cell {
+	double *values;             /* sorted ascending */
+	size_t n;
+	st_summary summary;         /* st_summarize: the median, or the mode for assume=exact */
+	const struct bs_cell *base; /* same row, column 0; NULL in column 0 or when absent */
+	st_comparison cmp;          /* with a base: base vs this cell (x = base, y = this) */
+	const char **notes;         /* footnotes on the value: sample, then summary */
+	size_t nnotes;
+	const char **cmp_notes;     /* footnotes on the comparison */
+	size_t ncmp_notes;
+} bs_cell;
+
+typedef struct bs_colsum {
+	int has_summary;            /* geomean of this column's centers */
+	double summary;
+	int has_ratio;              /* geomean of center / base center over the rows */
+	double ratio;
+	const char **notes;
+	size_t nnotes;
+} bs_colsum;
+
+typedef struct bs_table {
+	const char *unit;           /* tidied unit: "sec/op", "B/op", "B/s", ... */
+	enum st_assumption assumption; /* ST_ASSUME_EXACT from Unit metadata assume=exact */
+	size_t nconfig;             /* the table's key apart from .unit, e.g. goos: linux */
+	const char **config_names, **config_values;
+	size_t nrows, ncols;
+	const char **row_labels;    /* e.g. "Encode/format=json-48" */
+	size_t ncol_fields;         /* column key fields (e.g. .file) */
+	const char **col_field_names;
+	const char ***col_values;   /* col_values[c][f] */
+	const char **col_labels;    /* col_labels[c]: its non-empty values joined by
+	                             * spaces (bs_key_label), e.g. "new.txt" */
+	bs_cell **cells;            /* cells[r * ncols + c] */
+	bs_colsum *summary;         /* summary[c]; meaningful when nrows > 1 */
+	const char *summary_label;  /* "geomean" */
+} bs_table;
+
+typedef struct bs_tables {
+	bs_table *tables;
+	size_t n;
+	double confidence, alpha;
+} bs_tables;
+
+static inline const bs_cell *bs_table_cell(const bs_table *t, size_t row, size_t col)
+{
+	return t->cells[row * t->ncols + col];
+}
+
+/*
+ * ---- building (benchtab.c) ----
+ * Groups results into bs_tables: tables by the -table projection plus unit, rows by -row, columns by -col, then
+ * summarizes every cell, compares it with the base column and adds the
+ * geomean row, as benchstat's benchtab does.
+ *
+ * Ownership: the builder borrows the projections (and their bs_proc) and
+ * allocates the finished tables in the arena given to bs_builder_new.
+ */
+typedef struct bs_builder bs_builder;
+
+bs_builder *bs_builder_new(bs_arena *a, bs_projection *table_by, bs_projection *row_by,
+                           bs_projection *col_by, bs_projection *residue);
+void bs_builder_free(bs_builder *b);
+/* Adds the (already filtered) values of res. */
+void bs_builder_add(bs_builder *b, const bs_result *res);
+/* Builds the tables; units supplies assume=exact metadata. */
+bs_tables *bs_builder_finish(bs_builder *b, double confidence, double alpha,
+                             const bs_unit_meta *units);
+
+/*
+ * ---- layout (texttab.c) ----
+ * A text table laid out like benchstat's texttab: cells placed by row and column, spans over several columns, per-cell left margins
+ * (" │ " draws the box lines), left/center/right alignment, and "shrink"
+ * columns that give no width to spanning cells. Widths count runes.
+ *
+ * Ownership: cell texts are copied; bs_tt_free releases everything.
+ */
+enum bs_tt_align { BS_TT_LEFT, BS_TT_CENTER, BS_TT_RIGHT };
+
+typedef struct bs_tt_cell {
+	int row, col, span;
+	char *value;
+	const char *margin;
+	enum bs_tt_align align;
+	size_t seq;                 /* insertion order, keeps sorting stable */
+	long width, margin_width;   /* in runes; set by bs_tt_format */
+} bs_tt_cell;
+
+typedef struct bs_tt {
+	bs_arena *texts;            /* cell texts; created on first use */
+	bs_tt_cell *cells;
+	size_t ncells, cap;
+	int ncols, cur_row, cur_col;
+	unsigned char *shrink;
+	size_t shrink_cap;
+} bs_tt;
+
+void bs_tt_row(bs_tt *t);
+void bs_tt_col(bs_tt *t, int col);
+/* Adds a cell spanning `span` columns at the current column and moves past
+ * it. margin NULL means the default: " " unless first column or empty. */
+void bs_tt_span(bs_tt *t, int span, const char *value, enum bs_tt_align align,
+                const char *margin);
+void bs_tt_cell_add(bs_tt *t, const char *value, enum bs_tt_align align, const char *margin);
+void bs_tt_set_shrink(bs_tt *t, int col);
+void bs_tt_format(bs_tt *t, bs_buf *out);
+void bs_tt_free(bs_tt *t);
+
+#endif

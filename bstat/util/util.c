@@ -1,0 +1,479 @@
+/* util.c — allocation with one out-of-memory policy, arena, byte buffer,
+ * string map and UTF-8 helpers for bstat. */
+#include "util/util.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Every block carries two links ahead of the caller's bytes, so that the
+ * whole list can be freed when memory runs out. The union keeps the
+ * caller's bytes aligned for any type. */
+typedef union block {
+	struct {
+		union block *prev, *next;
+	} link;
+	max_align_t align;
+} block;
+
+static block heap = { .link = { &heap, &heap } };
+static size_t live;
+static jmp_buf *recovery;
+static struct cleanup {
+	void (*fn)(void *);
+	void *arg;
+} cleanups[BS_MAX_CLEANUPS];
+static size_t ncleanups;
+
+static void link_block(block *b)
+{
+	b->link.prev = &heap;
+	b->link.next = heap.link.next;
+	heap.link.next->link.prev = b;
+	heap.link.next = b;
+}
+
+static void unlink_block(block *b)
+{
+	b->link.prev->link.next = b->link.next;
+	b->link.next->link.prev = b->link.prev;
+}
+
+void *bs_try_realloc(void *p, size_t n)
+{
+	block *old = p ? (block *)p - 1 : NULL;
+	if (n > SIZE_MAX - sizeof(block))
+		return NULL;
+	if (old)
+		unlink_block(old);
+	block *b = realloc(old, sizeof(block) + (n ? n : 1));
+	if (!b) {
+		if (old)
+			link_block(old); /* realloc left it as it was */
+		return NULL;
+	}
+	link_block(b);
+	live += old == NULL;
+	return b + 1;
+}
+
+void bs_free(void *p)
+{
+	if (!p)
+		return;
+	block *b = (block *)p - 1;
+	unlink_block(b);
+	live--;
+	free(b);
+}
+
+/* Runs the cleanups, newest first, then frees every block, then jumps. */
+static _Noreturn void out_of_memory(void)
+{
+	jmp_buf *jb = recovery;
+	if (!jb)
+		abort();
+	recovery = NULL;
+	while (ncleanups > 0) {
+		struct cleanup c = cleanups[--ncleanups];
+		c.fn(c.arg);
+	}
+	while (heap.link.next != &heap)
+		bs_free(heap.link.next + 1);
+	longjmp(*jb, 1);
+}
+
+void *bs_xrealloc(void *p, size_t n)
+{
+	void *q = bs_try_realloc(p, n);
+	if (!q)
+		out_of_memory();
+	return q;
+}
+
+void *bs_xcalloc(size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		out_of_memory();
+	void *p = bs_xrealloc(NULL, n * size);
+	memset(p, 0, n * size);
+	return p;
+}
+
+void bs_oom_catch(jmp_buf *jb)
+{
+	recovery = jb;
+	if (!jb)
+		ncleanups = 0;
+}
+
+int bs_cleanup_push(void (*fn)(void *), void *arg)
+{
+	if (ncleanups == BS_MAX_CLEANUPS)
+		return -1;
+	cleanups[ncleanups++] = (struct cleanup){ fn, arg };
+	return 0;
+}
+
+void bs_cleanup_forget(void (*fn)(void *), void *arg)
+{
+	for (size_t i = ncleanups; i-- > 0;)
+		if (cleanups[i].fn == fn && cleanups[i].arg == arg) {
+			memmove(&cleanups[i], &cleanups[i + 1], (ncleanups - i - 1) * sizeof *cleanups);
+			ncleanups--;
+			return;
+		}
+}
+
+size_t bs_live_blocks(void)
+{
+	return live;
+}
+
+struct bs_arena {
+	struct chunk *head;
+};
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+enum { CHUNK_SIZE = 64 * 1024 };
+
+bs_arena *bs_arena_new(void)
+{
+	bs_arena *a = bs_xrealloc(NULL, sizeof *a);
+	a->head = NULL;
+	return a;
+}
+
+void bs_arena_free(bs_arena *a)
+{
+	if (!a)
+		return;
+	for (struct chunk *c = a->head, *next; c; c = next) {
+		next = c->next;
+		bs_free(c);
+	}
+	bs_free(a);
+}
+
+void *bs_alloc(bs_arena *a, size_t n)
+{
+	const size_t align = sizeof(max_align_t);
+	n = (n + align - 1) / align * align;
+	struct chunk *c = a->head;
+	if (!c || c->size - c->used < n) {
+		size_t size = n > CHUNK_SIZE / 2 ? n : CHUNK_SIZE;
+		c = bs_xrealloc(NULL, sizeof *c + size);
+		c->used = 0;
+		c->size = size;
+		/* A big private chunk goes behind the current one so the
+		 * current one's free space is not abandoned. */
+		if (n > CHUNK_SIZE / 2 && a->head) {
+			c->next = a->head->next;
+			a->head->next = c;
+		} else {
+			c->next = a->head;
+			a->head = c;
+		}
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *bs_strndup(bs_arena *a, const char *s, size_t n)
+{
+	char *p = bs_alloc(a, n + 1);
+	if (n)
+		memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+char *bs_strdup(bs_arena *a, const char *s)
+{
+	return bs_strndup(a, s, strlen(s));
+}
+
+/* The capacity that fits need: doubling from cap (or 4), so growth by one
+ * element at a time stays amortized O(1). */
+static size_t grown_cap(size_t cap, size_t need)
+{
+	size_t c = cap ? cap : 4;
+	while (c < need)
+		c *= 2;
+	return c;
+}
+
+int bs_try_grow(void *arrp, size_t *cap, size_t need, size_t elem)
+{
+	void **arr = arrp;
+	if (need <= *cap)
+		return 0;
+	size_t c = grown_cap(*cap, need);
+	if (c > SIZE_MAX / elem)
+		return -1;
+	void *p = bs_try_realloc(*arr, c * elem);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = c;
+	return 0;
+}
+
+void bs_grow(void *arrp, size_t *cap, size_t need, size_t elem)
+{
+	if (bs_try_grow(arrp, cap, need, elem) < 0)
+		out_of_memory();
+}
+
+void bs_buf_add(bs_buf *b, const char *s, size_t n)
+{
+	bs_grow(&b->s, &b->cap, b->len + n + 1, 1);
+	if (n)
+		memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = 0;
+}
+
+void bs_buf_puts(bs_buf *b, const char *s)
+{
+	bs_buf_add(b, s, strlen(s));
+}
+
+void bs_buf_putc(bs_buf *b, char c)
+{
+	bs_buf_add(b, &c, 1);
+}
+
+void bs_buf_printf(bs_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	bs_grow(&b->s, &b->cap, b->len + (size_t)n + 1, 1);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void bs_buf_clear(bs_buf *b)
+{
+	b->len = 0;
+	if (b->s)
+		b->s[0] = 0;
+}
+
+void bs_buf_free(bs_buf *b)
+{
+	bs_free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+uint64_t bs_hash(const void *s, size_t n)
+{
+	/* Eight bytes a step: keys are hashed for every result read, and many
+	 * are arrays of interned pointers (projection rows), which a byte at
+	 * a time makes slow. Each step is a bijection of the state, so keys
+	 * of one length differing in one word never collide; the final mix
+	 * folds the high bits into the low ones that pick a slot. */
+	const unsigned char *p = s;
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+		h ^= h >> 29;
+	}
+	if (n) {
+		w = 0;
+		memcpy(&w, p, n);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+	}
+	h ^= h >> 32;
+	h *= 0x94D049BB133111EBull;
+	return h ^ (h >> 29);
+}
+
+void bs_map_init(bs_map *m, bs_arena *a)
+{
+	m->arena = a;
+	m->ents = NULL;
+	m->n = m->cap = 0;
+}
+
+void bs_map_free(bs_map *m)
+{
+	m->ents = NULL;
+	m->n = m->cap = 0;
+}
+
+static bs_map_ent *slot(bs_map_ent *ents, size_t cap, const char *s, size_t n, uint64_t h)
+{
+	for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
+		bs_map_ent *e = &ents[i];
+		if (!e->key || (e->hash == h && e->len == n && (n == 0 || memcmp(e->key, s, n) == 0)))
+			return e;
+	}
+}
+
+bs_map_ent *bs_map_find(const bs_map *m, const char *s, size_t n)
+{
+	if (!m->cap)
+		return NULL;
+	bs_map_ent *e = slot(m->ents, m->cap, s, n, bs_hash(s, n));
+	return e->key ? e : NULL;
+}
+
+bs_map_ent *bs_map_put(bs_map *m, const char *s, size_t n, long init, int *created)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 16;
+		bs_map_ent *ents = bs_alloc(m->arena, cap * sizeof *ents);
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->ents[i].key)
+				*slot(ents, cap, m->ents[i].key, m->ents[i].len, m->ents[i].hash) = m->ents[i];
+		m->ents = ents;
+		m->cap = cap;
+	}
+	uint64_t h = bs_hash(s, n);
+	bs_map_ent *e = slot(m->ents, m->cap, s, n, h);
+	if (created)
+		*created = !e->key;
+	if (!e->key) {
+		e->key = bs_strndup(m->arena, s, n);
+		e->len = n;
+		e->hash = h;
+		e->value = init;
+		m->n++;
+	}
+	return e;
+}
+
+const char *bs_intern(bs_map *m, const char *s, size_t n)
+{
+	return bs_map_put(m, s, n, 0, NULL)->key;
+}
+
+int bs_utf8_decode(const unsigned char *s, size_t n, uint32_t *rune)
+{
+	unsigned c = s[0];
+	int len;
+	uint32_t r, min;
+	if (c < 0x80) {
+		*rune = c;
+		return 1;
+	} else if ((c & 0xE0) == 0xC0) {
+		len = 2, r = c & 0x1F, min = 0x80;
+	} else if ((c & 0xF0) == 0xE0) {
+		len = 3, r = c & 0x0F, min = 0x800;
+	} else if ((c & 0xF8) == 0xF0) {
+		len = 4, r = c & 0x07, min = 0x10000;
+	} else {
+		*rune = 0xFFFD;
+		return 1;
+	}
+	if ((size_t)len > n)
+		goto bad;
+	for (int i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			goto bad;
+		r = r << 6 | (s[i] & 0x3F);
+	}
+	if (r < min || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF))
+		goto bad;
+	*rune = r;
+	return len;
+bad:
+	*rune = 0xFFFD;
+	return 1;
+}
+
+size_t bs_utf8_len(const char *s)
+{
+	size_t n = strlen(s), count = 0;
+	uint32_t r;
+	for (size_t i = 0; i < n; count++)
+		i += (size_t)bs_utf8_decode((const unsigned char *)s + i, n - i, &r);
+	return count;
+}
+
+int bs_is_space_rune(uint32_t r)
+{
+	switch (r) {
+	case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
+	case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
+	case 0x202F: case 0x205F: case 0x3000:
+		return 1;
+	}
+	return r >= 0x2000 && r <= 0x200A;
+}
+
+void bs_agrow(bs_arena *a, void *arrp, size_t *cap, size_t need, size_t elem)
+{
+	void **arr = arrp;
+	if (need <= *cap)
+		return;
+	size_t c = grown_cap(*cap, need);
+	void *n = bs_alloc(a, c * elem);
+	if (*cap)
+		memcpy(n, *arr, *cap * elem);
+	*arr = n;
+	*cap = c;
+}
+
+/*
+ * printf's "%.*f" ("%+.*f" with plus): correctly rounded, ties to even on
+ * the exact binary value, as glibc and Go both print. Tables format tens
+ * of thousands of numbers and printf's general float path was a good part
+ * of rendering, so the common case is done with integers: |x| * 10^prec
+ * is split into its rounded product y and the exact error e (by fma), so
+ * rounding y to an integer rounds the exact product, except when y lands
+ * exactly halfway, where e's sign decides. That needs y below 2^52 (every
+ * half-integer representable); larger, non-finite or very precise values
+ * go to snprintf.
+ */
+int bs_fmt_fixed(char *buf, size_t size, double x, int prec, int plus)
+{
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+	                                1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+	double ax = fabs(x);
+	if (prec < 0 || prec > 15 || !(ax * pow10[prec] < 0x1p52))
+		return snprintf(buf, size, plus ? "%+.*f" : "%.*f", prec, x);
+	double y = ax * pow10[prec], e = fma(ax, pow10[prec], -y);
+	double r = nearbyint(y);
+	if (y - floor(y) == 0.5 && e != 0)
+		r = e > 0 ? ceil(y) : floor(y);
+	uint64_t digits = (uint64_t)r;
+	char rev[24], text[48];
+	int nrev = 0, len = 0;
+	do {
+		rev[nrev++] = (char)('0' + digits % 10);
+		digits /= 10;
+	} while (digits || nrev <= prec);
+	if (signbit(x))
+		text[len++] = '-';
+	else if (plus)
+		text[len++] = '+';
+	while (nrev-- > 0) {
+		text[len++] = rev[nrev];
+		if (nrev == prec && prec > 0)
+			text[len++] = '.';
+	}
+	if (size > 0) {
+		size_t n = (size_t)len < size - 1 ? (size_t)len : size - 1;
+		memcpy(buf, text, n);
+		buf[n] = 0;
+	}
+	return len;
+}
