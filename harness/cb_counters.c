@@ -97,11 +97,15 @@ static bool perf_available(char *why, size_t len)
 		bool known = f && fscanf(f, "%d", &paranoid) == 1;
 		if (f)
 			fclose(f);
+		/* ENOENT, EOPNOTSUPP: no such counter (a VM or container without
+		 * a virtual PMU); EACCES, EPERM: not allowed at this paranoia. */
+		const char *hint = e == ENOENT || e == EOPNOTSUPP ? ": no instructions counter here"
+				   : "";
 		if (known)
-			snprintf(why, len, "perf_event_open: %s (kernel.perf_event_paranoid is %d)",
-				 strerror(e), paranoid);
+			snprintf(why, len, "perf_event_open: %s%s (kernel.perf_event_paranoid is %d)",
+				 strerror(e), hint, paranoid);
 		else
-			snprintf(why, len, "perf_event_open: %s", strerror(e));
+			snprintf(why, len, "perf_event_open: %s%s", strerror(e), hint);
 		return false;
 	}
 	close(fd);
