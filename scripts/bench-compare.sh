@@ -24,7 +24,11 @@ options:
                     (default: build/benches/cbench-examples)
   --count N         runs per revision (default: 10)
   --bench REGEX     benchmarks to run (default: .)
-  --benchtime T     -benchtime for each run (default: the harness default, 1s)
+  --benchtime T     -benchtime for each run (default: the harness default, 1s;
+                    1000x with --instructions)
+  --instructions    also measure instructions/op (-instructions: hardware
+                    counters, else callgrind, which needs valgrind); gated at
+                    2% by default, exactly under callgrind with a fixed count
   --bstat PATH      the bstat binary (default: $BSTAT, else bstat on PATH,
                     else build/bstat of the current checkout)
   --out DIR         where base.txt, head.txt, gate.txt and gate.md go
@@ -48,6 +52,7 @@ bin="build/benches/cbench-examples"
 count=10
 bench="."
 benchtime=""
+instructions=0
 bstat="${BSTAT:-}"
 out="bench-compare"
 gate_args=""
@@ -61,6 +66,7 @@ while [ $# -gt 0 ]; do
     --count) [ $# -ge 2 ] || die "--count needs a value"; count=$2; shift 2 ;;
     --bench) [ $# -ge 2 ] || die "--bench needs a value"; bench=$2; shift 2 ;;
     --benchtime) [ $# -ge 2 ] || die "--benchtime needs a value"; benchtime=$2; shift 2 ;;
+    --instructions) instructions=1; shift ;;
     --bstat) [ $# -ge 2 ] || die "--bstat needs a value"; bstat=$2; shift 2 ;;
     --out) [ $# -ge 2 ] || die "--out needs a value"; out=$2; shift 2 ;;
     --gate-args) [ $# -ge 2 ] || die "--gate-args needs a value"; gate_args=$2; shift 2 ;;
@@ -118,6 +124,12 @@ build base "$base_sha"
 build head "$head_sha"
 
 run_args=(-bench "$bench" -count 1)
+# A fixed count: under callgrind the same binary then repeats its counts
+# exactly, which is what lets three runs a side judge them.
+if [ "$instructions" = 1 ]; then
+  run_args+=(-instructions)
+  benchtime=${benchtime:-1000x}
+fi
 [ -n "$benchtime" ] && run_args+=(-benchtime "$benchtime")
 : >"$out/base.txt"
 : >"$out/head.txt"

@@ -168,3 +168,27 @@ status=0
 "$BUILD/bstat" -gate "$tmp/base.txt" "$tmp/same.txt" >"$tmp/gate" 2>&1 || status=$?
 [ "$status" = 0 ] || fail "gate on unchanged work: exit status $status: $(cat "$tmp/gate")"
 echo "ok: the gate fails 5% more instructions with three runs a side, passes the same work"
+
+# ---- bench-compare.sh --instructions: two commits, the second doing 5% more
+repo=$tmp/repo
+mkdir "$repo"
+cp tests/data/harness/instr_bench.c "$repo/bench.c"
+cat >"$repo/Makefile" <<MK
+build/bench: bench.c
+	mkdir -p build && cc -O2 -I$root/harness bench.c $root/$BUILD/libcbench.a -lcjson -lpthread -ldw -lelf -lz -lm -o build/bench
+MK
+(
+  cd "$repo"
+  git init -q && git config user.email t@example.com && git config user.name t
+  git add -A && git commit -qm base
+  sed -i 's/return s ? atoll(s) : 1000;/return s ? atoll(s) : 1050;/' bench.c
+  git commit -qam head
+  status=0
+  "$root/scripts/bench-compare.sh" --instructions --bstat "$root/$BUILD/bstat" --build "make -s build/bench" \
+    --bin build/bench --count 3 --bench 'Work1$' --out "$tmp/cmp" HEAD~1 HEAD >"$tmp/cmp.out" 2>"$tmp/cmp.err" || status=$?
+  [ "$status" = 1 ] || fail "bench-compare --instructions: exit $status: $(cat "$tmp/cmp.out" "$tmp/cmp.err")"
+  grep -qE 'Work1.*instructions/op.*more than 2% worse' "$tmp/cmp/gate.txt" || fail "bench-compare: $(cat "$tmp/cmp/gate.txt")"
+  grep -c '^BenchmarkWork1.*	    1000	.*instructions/op' "$tmp/cmp/base.txt" | grep -qx 3 \
+    || fail "bench-compare runs: $(cat "$tmp/cmp/base.txt")"
+)
+echo "ok: bench-compare.sh --instructions fails the head with 5% more work"
