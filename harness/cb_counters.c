@@ -27,13 +27,16 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const struct {
-	uint64_t config;
-	const char *unit;
-} events[CB_NCOUNTERS] = {
-	[CB_CNT_INSTRUCTIONS] = {PERF_COUNT_HW_INSTRUCTIONS, "instructions/op"},
-	[CB_CNT_CYCLES] = {PERF_COUNT_HW_CPU_CYCLES, "cycles/op"},
-	[CB_CNT_BRANCH_MISSES] = {PERF_COUNT_HW_BRANCH_MISSES, "branch-misses/op"},
+static const char *const units[CB_NCOUNTERS] = {
+	[CB_CNT_INSTRUCTIONS] = "instructions/op",
+	[CB_CNT_CYCLES] = "cycles/op",
+	[CB_CNT_BRANCH_MISSES] = "branch-misses/op",
+};
+
+struct cb_perf_event cb_perf_events[CB_NCOUNTERS] = {
+	[CB_CNT_INSTRUCTIONS] = {PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS},
+	[CB_CNT_CYCLES] = {PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES},
+	[CB_CNT_BRANCH_MISSES] = {PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES},
 };
 
 static enum cb_instr_mode active; /* CB_INSTR_OFF, _PERF or _CALLGRIND */
@@ -42,18 +45,28 @@ static pid_t perf_pid; /* the process perf_fd count; 0: none open */
 
 /* ---- perf events ---- */
 
-static int perf_open(uint64_t config)
+static int perf_open(const struct cb_perf_event *e)
 {
 	struct perf_event_attr a;
 	memset(&a, 0, sizeof a);
 	a.size = sizeof a;
-	a.type = PERF_TYPE_HARDWARE;
-	a.config = config;
+	a.type = e->type;
+	a.config = e->config;
 	a.exclude_kernel = 1;
 	a.exclude_hv = 1;
 	a.inherit = 1;
 	a.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
 	return (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
+static void perf_close(void)
+{
+	for (int i = 0; i < CB_NCOUNTERS; i++) {
+		if (perf_fd[i] >= 0)
+			close(perf_fd[i]);
+		perf_fd[i] = -1;
+	}
+	perf_pid = 0;
 }
 
 /* Descriptors inherited over fork count the parent: each process opens its
@@ -63,11 +76,9 @@ static void perf_ensure_open(void)
 	pid_t self = getpid();
 	if (perf_pid == self)
 		return;
-	for (int i = 0; i < CB_NCOUNTERS; i++) {
-		if (perf_fd[i] >= 0)
-			close(perf_fd[i]);
-		perf_fd[i] = perf_open(events[i].config);
-	}
+	perf_close();
+	for (int i = 0; i < CB_NCOUNTERS; i++)
+		perf_fd[i] = perf_open(&cb_perf_events[i]);
 	perf_pid = self;
 }
 
@@ -89,7 +100,7 @@ static void perf_read(struct cb_counts *c)
 /* The probe: can this process count its own user-space instructions? */
 static bool perf_available(char *why, size_t len)
 {
-	int fd = perf_open(PERF_COUNT_HW_INSTRUCTIONS);
+	int fd = perf_open(&cb_perf_events[CB_CNT_INSTRUCTIONS]);
 	if (fd < 0) {
 		int e = errno;
 		FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "r");
@@ -138,6 +149,7 @@ int cb_counters_begin(const struct cb_config *cfg, int argc, char **argv, FILE *
 		      int *status, char *msg, size_t msglen)
 {
 	active = CB_INSTR_OFF;
+	perf_close(); /* a run starts with the events as they are now */
 	if (cfg->instructions == CB_INSTR_OFF)
 		return 0;
 	/* The child cb_callgrind_exec started: it counts with callgrind. */
@@ -260,10 +272,10 @@ void cb_counters_report(const struct cb_run *r, struct cb_result *res)
 		res->ns = 0;
 	for (int i = 0; i < CB_NCOUNTERS; i++) {
 		if (!(r->cnt_reported.valid & (1u << i)) || res->nmetrics >= CB_MAX_METRICS ||
-		    cb_result_metric(res, events[i].unit))
+		    cb_result_metric(res, units[i]))
 			continue;
 		struct cb_metric *m = &res->metrics[res->nmetrics++];
-		snprintf(m->unit, sizeof m->unit, "%s", events[i].unit);
+		snprintf(m->unit, sizeof m->unit, "%s", units[i]);
 		m->value = (double)r->cnt_reported.value[i] / (double)res->n;
 	}
 }

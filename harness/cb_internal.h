@@ -347,6 +347,14 @@ void cb_counters_take(struct cb_run *r);
  * which valgrind slowed down (ns/op and MB/s are then not printed). */
 void cb_counters_report(const struct cb_run *r, struct cb_result *res);
 
+/* The perf events counted (type and config of perf_event_attr); tests
+ * replace the hardware events by software ones, which any kernel grants. */
+struct cb_perf_event {
+	uint32_t type;
+	uint64_t config;
+};
+extern struct cb_perf_event cb_perf_events[CB_NCOUNTERS];
+
 /* Callgrind's side (cb_callgrind.c). */
 bool cb_callgrind_built(void);   /* the client requests were compiled in */
 bool cb_callgrind_running(void); /* this process runs under valgrind */

@@ -40,7 +40,8 @@ HARNESS_TEST_NAMES := test_harness_hooks test_harness_runner test_harness_format
                       test_harness_flags test_harness_dce test_harness_profile
 OBJS += $(HARNESS_TEST_NAMES:%=$(BUILD)/tests/%.o)
 
-$(BUILD)/tests/test_harness_hooks $(BUILD)/tests/test_harness_runner $(BUILD)/tests/test_harness_profile: \
+$(BUILD)/tests/test_harness_hooks $(BUILD)/tests/test_harness_runner $(BUILD)/tests/test_harness_profile \
+  $(BUILD)/tests/test_harness_instructions_perf: \
   $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libcbench.a
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libcbench.a -lcmocka $(CBENCH_LIBS)
 
@@ -66,8 +67,8 @@ $(BUILD)/tests/test_harness_instructions: $(BUILD)/tests/test_harness_instructio
   $(BUILD)/harness/cb_flags.o $(BUILD)/harness/cb_match.o $(BUILD)/harness/cb_strbuf.o \
   $(BUILD)/harness/cb_callgrind.o
 	$(CC) $(CFLAGS) -o $@ $^ -lcmocka
-OBJS += $(BUILD)/tests/test_harness_instructions.o
-UNIT_TESTS += $(BUILD)/tests/test_harness_instructions
+OBJS += $(BUILD)/tests/test_harness_instructions.o $(BUILD)/tests/test_harness_instructions_perf.o
+UNIT_TESTS += $(BUILD)/tests/test_harness_instructions $(BUILD)/tests/test_harness_instructions_perf
 SAN_TESTS += $(BUILD)/tests/test_harness_instructions
 E2E_TESTS += tests/e2e/harness_instructions.sh
 LINT_FILES += tests/e2e/harness_instructions.sh
