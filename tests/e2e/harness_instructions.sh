@@ -92,6 +92,15 @@ else
   echo "skip: hardware counters ($(sed 's/^cbench: //' "$tmp/perf.err"))"
 fi
 
+# the default instructions/op rule is no "rule for a metric no input has"
+"$bin" -bench 'Alloc' -benchtime 1000x >"$tmp/plain.txt"
+"$BUILD/bstat" -gate -rule sec/op=20% "$tmp/plain.txt" "$tmp/plain.txt" >/dev/null 2>"$tmp/err" || true
+if grep -q 'named by a gate rule' "$tmp/err"; then fail "bstat warns of a default rule: $(cat "$tmp/err")"; fi
+"$BUILD/bstat" -gate -rule instructions/op=3% "$tmp/plain.txt" "$tmp/plain.txt" >/dev/null 2>"$tmp/err" || true
+grep -qx 'bstat: warning: no input has the metric instructions/op named by a gate rule' "$tmp/err" \
+  || fail "no warning for a rule the user named: $(cat "$tmp/err")"
+echo "ok: bstat warns only of rules the user named"
+
 [ "$callgrind" = 1 ] || exit 0
 
 # ---- callgrind: the same figures on every run
@@ -120,7 +129,6 @@ ratio "$(value instructions/op Parallel "$tmp/c1.txt")" "$w1" 0.98 1.02 || fail 
 echo "ok: twice the work reads 2x; setup and stopped-timer work left out; threads counted"
 
 # allocation counts are the hooks', exact, as without valgrind
-"$bin" -bench 'Alloc' -benchtime 1000x >"$tmp/plain.txt"
 [ "$(value B/op Alloc "$tmp/c1.txt")" = 112 ] || fail "B/op under callgrind: $(cat "$tmp/c1.txt")"
 [ "$(value allocs/op Alloc "$tmp/c1.txt")" = 3 ] || fail "allocs/op under callgrind"
 [ "$(value B/op Alloc "$tmp/plain.txt")" = 112 ] && [ "$(value allocs/op Alloc "$tmp/plain.txt")" = 3 ] \
