@@ -147,6 +147,7 @@ ratio "$(value instructions/op Work1 "$tmp/dur.txt")" "$w1" 0.99 1.01 || fail "-
 # -json: the figure among the metrics, no time
 "$bin" "${args[@]}" -bench 'Work1$' -json >"$tmp/json"
 grep -q "\"metrics\":{\"instructions/op\":$w1" "$tmp/json" || fail "-json: $(cat "$tmp/json")"
+grep -q '"instructions":"callgrind"' "$tmp/json" || fail "-json does not say which way counted: $(cat "$tmp/json")"
 if grep -q ns_per_op "$tmp/json"; then fail "-json has ns_per_op under callgrind"; fi
 echo "ok: -isolate=false, a duration, -json"
 
