@@ -9,7 +9,7 @@
  *    benchmark's child under isolation, after the fork) with inherit set, so
  *    the threads of a parallel benchmark, created and joined while the timer
  *    runs, are counted; a counter the kernel multiplexed is scaled by the
- *    time it ran (its figure is then an estimate).
+ *    time it ran (an estimate, which the benchmark's log then says).
  *  - callgrind: the program runs again under valgrind (cb_callgrind.c) and
  *    instrumentation is switched on only while a timer runs.
  *
@@ -90,11 +90,31 @@ static void perf_read(struct cb_counts *c)
 		uint64_t v[3]; /* value, time enabled, time running */
 		if (perf_fd[i] < 0 || read(perf_fd[i], v, sizeof v) != (ssize_t)sizeof v)
 			continue;
-		double scaled = v[2] > 0 && v[2] < v[1] ? (double)v[0] * (double)v[1] / (double)v[2]
-							: (double)v[0];
-		c->value[i] = (uint64_t)scaled;
+		c->value[i] = v[0];
+		c->enabled[i] = v[1];
+		c->running[i] = v[2];
 		c->valid |= 1u << i;
 	}
+}
+
+/* What counter i counted from start to now. A counter the kernel
+ * multiplexed ran only part of the interval: its count is scaled to the
+ * whole interval, and one that never ran cannot be estimated (false). */
+bool cb_perf_delta(const struct cb_counts *start, const struct cb_counts *now, int i,
+		   uint64_t *delta, bool *scaled)
+{
+	uint64_t value = now->value[i] - start->value[i];
+	uint64_t enabled = now->enabled[i] - start->enabled[i];
+	uint64_t running = now->running[i] - start->running[i];
+	*scaled = running < enabled;
+	if (!*scaled) {
+		*delta = value;
+		return true;
+	}
+	if (running == 0)
+		return false;
+	*delta = (uint64_t)((double)value * (double)enabled / (double)running);
+	return true;
 }
 
 /* The probe: can this process count its own user-space instructions? */
@@ -223,9 +243,17 @@ void cb_counters_stop(struct cb_run *r)
 	struct cb_counts now;
 	perf_read(&now);
 	unsigned both = now.valid & r->cnt_start.valid;
-	for (int i = 0; i < CB_NCOUNTERS; i++)
-		if (both & (1u << i))
-			r->cnt_run.value[i] += now.value[i] - r->cnt_start.value[i];
+	for (int i = 0; i < CB_NCOUNTERS; i++) {
+		uint64_t delta;
+		bool scaled;
+		if (!(both & (1u << i)) || !cb_perf_delta(&r->cnt_start, &now, i, &delta, &scaled)) {
+			both &= ~(1u << i);
+			continue;
+		}
+		r->cnt_run.value[i] += delta;
+		if (scaled)
+			r->cnt_run.scaled |= 1u << i;
+	}
 	/* A counter missing from any reading of the run is not reported. */
 	r->cnt_run.valid &= both;
 }
@@ -248,6 +276,9 @@ void cb_counters_take(struct cb_run *r)
 		return;
 	if (active == CB_INSTR_PERF) {
 		r->cnt_reported = r->cnt_run;
+		if (r->cnt_run.scaled & r->cnt_run.valid & (1u << CB_CNT_INSTRUCTIONS))
+			cb_run_note(r, "cbench: -instructions: the kernel shared the counter with other "
+				       "events; instructions/op is scaled from part of the time");
 	} else {
 		char msg[512];
 		uint64_t n;

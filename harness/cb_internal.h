@@ -97,7 +97,11 @@ enum cb_instr_mode { CB_INSTR_OFF, CB_INSTR_AUTO, CB_INSTR_PERF, CB_INSTR_CALLGR
 enum { CB_CNT_INSTRUCTIONS, CB_CNT_CYCLES, CB_CNT_BRANCH_MISSES, CB_NCOUNTERS };
 struct cb_counts {
 	uint64_t value[CB_NCOUNTERS];
-	unsigned valid; /* bit i set: value[i] was counted */
+	/* perf readings: the times the event was enabled and counting (they
+	 * differ when the kernel multiplexed it) */
+	uint64_t enabled[CB_NCOUNTERS], running[CB_NCOUNTERS];
+	unsigned valid;  /* bit i set: value[i] was counted */
+	unsigned scaled; /* bit i set: value[i] is scaled up from part of the time */
 };
 
 /* ---- one benchmark result and Go's line format (cb_format.c) ---- */
@@ -354,6 +358,10 @@ struct cb_perf_event {
 	uint64_t config;
 };
 extern struct cb_perf_event cb_perf_events[CB_NCOUNTERS];
+/* Counter i's count between two readings, scaled to the whole interval when
+ * the kernel multiplexed it (*scaled); false when it never ran in it. */
+bool cb_perf_delta(const struct cb_counts *start, const struct cb_counts *now, int i,
+		   uint64_t *delta, bool *scaled);
 
 /* Callgrind's side (cb_callgrind.c). */
 bool cb_callgrind_built(void);   /* the client requests were compiled in */

@@ -7,7 +7,7 @@
  * stopped are left out), threads of a parallel benchmark count, the events
  * are opened again in each benchmark's child process, a counter the kernel
  * refuses is left out, and an instructions counter it refuses is an error
- * (exit 2). The figures themselves are checked against known work on
+ * (exit 2). Scaling a multiplexed counter is checked on readings by hand. The figures themselves are checked against known work on
  * whichever real path exists (tests/e2e/harness_instructions.sh). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -192,6 +192,40 @@ static void test_refused_instructions_is_an_error(void **state)
 	assert_string_equal(o.out, "");
 }
 
+/* Readings as the kernel gives them: value, time enabled, time running. */
+struct delta_case {
+	uint64_t start[3], now[3];
+	bool ok, scaled;
+	uint64_t want;
+};
+
+static const struct delta_case delta_cases[] = {
+	{{100, 1000, 1000}, {600, 3000, 3000}, true, false, 500},    /* ran all the time */
+	{{0, 0, 0}, {0, 0, 0}, true, false, 0},                      /* no time passed */
+	{{100, 1000, 1000}, {400, 3000, 2000}, true, true, 600},     /* ran half: x2 */
+	{{0, 0, 0}, {250, 4000, 1000}, true, true, 1000},            /* ran a quarter: x4 */
+	{{100, 1000, 500}, {100, 3000, 500}, false, true, 0},        /* never ran: unknown */
+	/* earlier multiplexing does not scale a later interval that ran whole */
+	{{100, 1000, 500}, {300, 2000, 1500}, true, false, 200},
+};
+
+static void test_multiplexed_delta(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof delta_cases / sizeof delta_cases[0]; i++) {
+		const struct delta_case *c = &delta_cases[i];
+		struct cb_counts start = {.valid = 1}, now = {.valid = 1};
+		start.value[0] = c->start[0], start.enabled[0] = c->start[1], start.running[0] = c->start[2];
+		now.value[0] = c->now[0], now.enabled[0] = c->now[1], now.running[0] = c->now[2];
+		uint64_t delta = 0;
+		bool scaled = false;
+		bool ok = cb_perf_delta(&start, &now, 0, &delta, &scaled);
+		if (ok != c->ok || scaled != c->scaled || (ok && delta != c->want))
+			fail_msg("case %zu: ok %d scaled %d delta %llu, want %d %d %llu", i, ok, scaled,
+				 (unsigned long long)delta, c->ok, c->scaled, (unsigned long long)c->want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +233,7 @@ int main(void)
 		cmocka_unit_test_setup(test_each_child_opens_its_own, setup),
 		cmocka_unit_test_setup(test_refused_counter_left_out, setup),
 		cmocka_unit_test_setup(test_refused_instructions_is_an_error, setup),
+		cmocka_unit_test(test_multiplexed_delta),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
