@@ -7,8 +7,9 @@
  * stopped are left out), threads of a parallel benchmark count, the events
  * are opened again in each benchmark's child process, a counter the kernel
  * refuses is left out, and an instructions counter it refuses is an error
- * (exit 2). Scaling a multiplexed counter is checked on readings by hand. The figures themselves are checked against known work on
- * whichever real path exists (tests/e2e/harness_instructions.sh). */
+ * (exit 2). Scaling a multiplexed counter is checked on readings by hand.
+ * The figures themselves are checked against known work on whichever real
+ * path exists (tests/e2e/harness_instructions.sh). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
