@@ -79,6 +79,10 @@ void cb_report_header(struct cb_reporter *rp)
 	 * then notes the broken claim and judges that metric as a sample. */
 	if (rp->exact_counts)
 		fputs("Unit B/op assume=exact\nUnit allocs/op assume=exact\n", rp->out);
+	if (rp->instructions)
+		fprintf(rp->out, "instructions: %s\n", rp->instructions);
+	if (rp->instructions_exact)
+		fputs("Unit instructions/op assume=exact\n", rp->out);
 }
 
 /* Go keeps at most ten lines of a passing benchmark's log. */

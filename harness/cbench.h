@@ -89,11 +89,22 @@
  * shows its exported functions by name and its static ones as the library.
  * ns/op with -memprofile is slower and not comparable (as in Go).
  *
+ * -instructions adds instructions/op: the instructions executed while the
+ * timer ran in the reported run, divided by n. They come from hardware
+ * counters (perf_event_open, user space only; with cycles/op and
+ * branch-misses/op where granted), else the program runs itself again under
+ * valgrind --tool=callgrind, where time is not real and ns/op is not
+ * printed; the header line "instructions: perf|callgrind" says which. Under
+ * callgrind with -benchtime Nx the figures repeat exactly and the header
+ * declares "Unit instructions/op assume=exact". Allocation counts stay exact
+ * on both paths.
+ *
  * Exit status of cbench_main: 0 when every selected benchmark ran and
  * passed; 1 when one failed, crashed, was skipped, broke its zero-allocation
  * contract, when -bench selected nothing, or on -timeout; 2 on a usage error
  * (or a bad -run regexp) or when the -memprofile file cannot be created
- * (checked before anything runs) or written.
+ * (checked before anything runs) or written, or when -instructions has
+ * nothing to count with (no counters granted, no valgrind).
  */
 #ifndef CBENCH_H
 #define CBENCH_H
