@@ -13,6 +13,7 @@ if [ -n "${COUNT:-}" ]; then args+=(--count "$COUNT"); fi
 if [ -n "${BENCHTIME:-}" ]; then args+=(--benchtime "$BENCHTIME"); fi
 if [ -n "${THRESHOLD:-}" ]; then args+=(--threshold "$THRESHOLD"); fi
 if [ -n "${GATE_ARGS:-}" ]; then args+=(--gate-args "$GATE_ARGS"); fi
+if [ "${INSTRUCTIONS:-false}" = true ]; then args+=(--instructions); fi
 case "${REQUIRE_BASE:-false}" in
   true) args+=(--require-base) ;;
   false) ;;

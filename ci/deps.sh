@@ -6,6 +6,14 @@
 set -euo pipefail
 
 packages=(libgsl-dev libcjson-dev libdw-dev zlib1g-dev pkg-config make gcc)
+# -instructions on runners without hardware counters runs under callgrind;
+# valgrind comes before cbench is built, so its callgrind.h compiles that
+# path in.
+case "${INSTRUCTIONS:-false}" in
+  true) packages+=(valgrind) ;;
+  false) ;;
+  *) echo "::error::cbench: instructions must be \"true\" or \"false\", not \"$INSTRUCTIONS\""; exit 2 ;;
+esac
 if command -v apt-get >/dev/null 2>&1; then
   # Installed already (a self-hosted runner, a cached image): no apt-get update.
   installed=$(dpkg-query -W -f='${db:Status-Status}\n' "${packages[@]}" 2>/dev/null | grep -cx installed || true)

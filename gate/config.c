@@ -30,7 +30,13 @@ void gate_config_default(gate_config *cfg)
 	snprintf(cfg->rules[2].unit, GATE_UNIT_MAX, "retained-B/op");
 	cfg->rules[2].threshold = 0.10;
 	cfg->rules[2].min_change = 1;
-	cfg->nrules = 3;
+	/* Instructions per op (-instructions) are nearly deterministic, exact
+	 * under callgrind: a small threshold, and less than one instruction per
+	 * op never fails. */
+	snprintf(cfg->rules[3].unit, GATE_UNIT_MAX, "instructions/op");
+	cfg->rules[3].threshold = 0.02;
+	cfg->rules[3].min_change = 1;
+	cfg->nrules = 4;
 }
 
 /* Parses "N%" with N a finite number >= 0 into a fraction. */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum kind { K_BOOL, K_STRING, K_DURATION, K_BENCHTIME, K_COUNT, K_CPU, K_RATE };
+enum kind { K_BOOL, K_STRING, K_DURATION, K_BENCHTIME, K_COUNT, K_CPU, K_RATE, K_INSTR };
 
 struct flag {
 	const char *name;
@@ -36,6 +36,7 @@ static const struct flag flags[] = {
 	{"memprofile", K_STRING, FIELD(memprofile), "file", "write an allocation profile (pprof format, gzip) of the timed regions to file"},
 	{"memprofilerate", K_RATE, 0, "n", "profile one allocation per n bytes on average, 1 for all (default 524288)"},
 	{"retained", K_BOOL, FIELD(retained), NULL, "measure retained-B/op for benchmarks that keep allocations (default true)"},
+	{"instructions", K_INSTR, 0, NULL, "add instructions/op of the timed loop: hardware counters, else callgrind (-instructions=perf or =callgrind chooses)"},
 	{"pkg", K_STRING, FIELD(pkg), "name", "the pkg: header value (default: CBENCH_PKG, else the benchmarks' source directory)"},
 	{"version", K_BOOL, FIELD(version), NULL, "print the cbench version and exit"},
 	{"h", K_BOOL, FIELD(help), NULL, "print this help and exit"},
@@ -199,6 +200,21 @@ static int parse_bool(const char *s, bool *out)
 	return -1;
 }
 
+/* A boolean flag that also names a way: true means "whichever works". */
+static int parse_instructions(const char *s, struct cb_config *cfg)
+{
+	bool on;
+	if (strcmp(s, "perf") == 0)
+		cfg->instructions = CB_INSTR_PERF;
+	else if (strcmp(s, "callgrind") == 0)
+		cfg->instructions = CB_INSTR_CALLGRIND;
+	else if (parse_bool(s, &on) == 0)
+		cfg->instructions = on ? CB_INSTR_AUTO : CB_INSTR_OFF;
+	else
+		return -1;
+	return 0;
+}
+
 static int set_value(const struct flag *f, const char *v, struct cb_config *cfg)
 {
 	long long n;
@@ -246,6 +262,8 @@ static int set_value(const struct flag *f, const char *v, struct cb_config *cfg)
 			return -1;
 		cfg->memprofilerate = n;
 		return 0;
+	case K_INSTR:
+		return parse_instructions(v, cfg);
 	}
 	return -1;
 }
@@ -279,7 +297,7 @@ int cb_flags_parse(int argc, char **argv, int default_procs, struct cb_config *c
 			return -1;
 		}
 		const char *value = name[len] == '=' ? name + len + 1 : NULL;
-		if (!value && f->kind == K_BOOL) {
+		if (!value && (f->kind == K_BOOL || f->kind == K_INSTR)) {
 			value = "true";
 		} else if (!value) {
 			if (i + 1 >= argc) {

@@ -77,6 +77,7 @@ struct cb_config {
 	const char *memprofile; /* -memprofile file; NULL: no profile */
 	int64_t memprofilerate;  /* bytes per sample on average; 1: every allocation */
 	bool retained;           /* measure retained-B/op (cb_retained.c) */
+	int instructions;        /* enum cb_instr_mode: -instructions (cb_counters.c) */
 };
 /* Go's default MemProfileRate: one sample per 512 KiB allocated. */
 #define CB_DEFAULT_MEMPROFILERATE (512 * 1024)
@@ -88,6 +89,20 @@ void cb_flags_usage(FILE *out, const char *prog);
 /* Go duration syntax ("1.5s", "300ms", "1h2m"); returns 0 or -1. */
 int cb_parse_duration(const char *s, int64_t *ns);
 void cb_format_duration(int64_t ns, char *buf, size_t len);
+
+/* ---- instructions per op (cb_counters.c, cb_callgrind.c) ---- */
+/* -instructions: off, "true" (hardware counters, else callgrind), or one
+ * way forced. */
+enum cb_instr_mode { CB_INSTR_OFF, CB_INSTR_AUTO, CB_INSTR_PERF, CB_INSTR_CALLGRIND };
+enum { CB_CNT_INSTRUCTIONS, CB_CNT_CYCLES, CB_CNT_BRANCH_MISSES, CB_NCOUNTERS };
+struct cb_counts {
+	uint64_t value[CB_NCOUNTERS];
+	/* perf readings: the times the event was enabled and counting (they
+	 * differ when the kernel multiplexed it) */
+	uint64_t enabled[CB_NCOUNTERS], running[CB_NCOUNTERS];
+	unsigned valid;  /* bit i set: value[i] was counted */
+	unsigned scaled; /* bit i set: value[i] is scaled up from part of the time */
+};
 
 /* ---- one benchmark result and Go's line format (cb_format.c) ---- */
 #define CB_MAX_METRICS 32
@@ -174,6 +189,7 @@ struct cb_reporter {
 	bool progress;       /* err is a terminal: show what runs */
 	const struct cb_sysinfo *sys;
 	const char *pkg;
+	bool exact_counts;   /* B/op and allocs/op are counted: say they are exact */
 	bool header_done;
 	int ran, failed, skipped;
 	/* progress line state */
@@ -181,6 +197,8 @@ struct cb_reporter {
 	bool err_midline;    /* relayed stderr ended without a newline */
 	int done, total;     /* top-level benchmarks finished / selected */
 	char *current;       /* what runs now */
+	const char *instructions; /* "instructions:" header value, NULL: none */
+	bool instructions_exact;  /* header declares instructions/op assume=exact */
 	char *drawn;         /* the progress line last drawn */
 	int64_t since_ns;
 };
@@ -234,6 +252,9 @@ struct cb_run {
 	struct cb_alloc_totals start_tot;
 	uint64_t net_allocs, net_bytes, net_frees;
 	uint64_t retained_bytes; /* cb_measure_retained; 0: none or not measured */
+	/* -instructions: readings when the timer started, what was counted
+	 * while it ran in this run, and the reported run's (cb_counters.c) */
+	struct cb_counts cnt_start, cnt_run, cnt_reported;
 	int64_t bytes;
 	struct cb_metric metrics[CB_MAX_METRICS];
 	int nmetrics;
@@ -305,6 +326,61 @@ bool cb_wire_feed(struct cb_wire_in *in, const void *data, size_t len);
 bool cb_wire_next(struct cb_wire_in *in, enum cb_msg_type *type, const unsigned char **payload,
 		  size_t *len);
 void cb_wire_free(struct cb_wire_in *in);
+
+/* ---- -instructions: how it counts (cb_counters.c, cb_callgrind.c) ---- */
+/* Chooses how to count, before anything runs. Returns 0 to run the
+ * benchmarks in this process (counting set up, or -instructions off); 1 when
+ * the whole run happened in a child process under valgrind (*status is its
+ * exit status; what valgrind itself logged was written to err); -1 when
+ * nothing can count here, with a message in msg (exit status 2). */
+int cb_counters_begin(const struct cb_config *cfg, int argc, char **argv, FILE *out, FILE *err,
+		      int *status, char *msg, size_t msglen);
+/* The "instructions:" header value of this process, NULL when off. */
+const char *cb_counters_path(void);
+/* True when instructions/op repeat exactly from run to run (callgrind with
+ * a fixed iteration count), so the header may declare it assume=exact. */
+bool cb_counters_exact(const struct cb_config *cfg);
+/* The timer's calls (cb_timer.c): counting follows the timer exactly. */
+void cb_counters_start(struct cb_run *r);
+void cb_counters_stop(struct cb_run *r);
+void cb_counters_reset(struct cb_run *r);
+/* After the reported run, before anything else runs: keep its counts. A
+ * count that cannot be read fails the benchmark with a note. */
+void cb_counters_take(struct cb_run *r);
+/* Adds instructions/op (cycles/op, branch-misses/op) to res, unless the
+ * benchmark reported the unit itself; under callgrind drops the time,
+ * which valgrind slowed down (ns/op and MB/s are then not printed). */
+void cb_counters_report(const struct cb_run *r, struct cb_result *res);
+
+/* The perf events counted (type and config of perf_event_attr); tests
+ * replace the hardware events by software ones, which any kernel grants. */
+struct cb_perf_event {
+	uint32_t type;
+	uint64_t config;
+};
+extern struct cb_perf_event cb_perf_events[CB_NCOUNTERS];
+/* Counter i's count between two readings, scaled to the whole interval when
+ * the kernel multiplexed it (*scaled); false when it never ran in it. */
+bool cb_perf_delta(const struct cb_counts *start, const struct cb_counts *now, int i,
+		   uint64_t *delta, bool *scaled);
+
+/* Callgrind's side (cb_callgrind.c). */
+bool cb_callgrind_built(void);   /* the client requests were compiled in */
+bool cb_callgrind_running(void); /* this process runs under valgrind */
+void cb_callgrind_start(void);
+void cb_callgrind_stop(void);
+void cb_callgrind_zero(void);
+/* Dumps callgrind's counts and reads back the instructions in them.
+ * Returns 0, or -1 with a message. */
+int cb_callgrind_take(uint64_t *instructions, char *msg, size_t msglen);
+/* The instructions in a callgrind dump whose trigger is tag; -1 with a
+ * message when text is not such a dump. */
+int cb_callgrind_parse(const char *text, const char *tag, uint64_t *instructions, char *msg,
+		       size_t msglen);
+/* Runs argv again under valgrind --tool=callgrind with its stdout and
+ * stderr on out and err. Returns its exit status, or -1 with a message
+ * when it could not be started. */
+int cb_callgrind_exec(int argc, char **argv, FILE *out, FILE *err, char *msg, size_t msglen);
 
 /* The benchmark now running, for the -timeout message: a copy the caller
  * frees, NULL when none (or out of memory). */

@@ -11,7 +11,8 @@
  * exact totals alloc_bytes and allocs come with a figure that was counted,
  * not reported. metrics holds the extra units of the line (reported ones
  * and retained-B/op). A failed or skipped benchmark without a result line
- * gives {"name","status","output"}. */
+ * gives {"name","status","output"}. With -instructions, "instructions"
+ * says which way counted ("perf" or "callgrind"), as the text header does. */
 #include "cb_internal.h"
 
 #include <cJSON.h>
@@ -67,6 +68,8 @@ void cb_json_record(FILE *out, const struct cb_sysinfo *si, const char *pkg,
 	cJSON_AddStringToObject(o, "pkg", pkg);
 	if (si->cpu[0])
 		cJSON_AddStringToObject(o, "cpu", si->cpu);
+	if (cb_counters_path())
+		cJSON_AddStringToObject(o, "instructions", cb_counters_path());
 	if (rec->kind == CB_REC_RESULT && rec->res.n > 0)
 		add_measurements(o, &rec->res);
 	if (rec->output && rec->output[0])

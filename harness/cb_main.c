@@ -137,16 +137,20 @@ static int run_suite(const struct cb_config *cfg, FILE *out, FILE *err)
 	struct cb_suite s;
 	cb_suite_init(&s, cfg, out, err);
 	s.rep.progress = isatty(fileno(err)) == 1;
+	s.rep.instructions = cb_counters_path();
+	s.rep.instructions_exact = cb_counters_exact(cfg);
 	char msg[512];
 	if (cb_matcher_init(&s.match, cfg->bench, msg, sizeof msg)) {
 		fprintf(err, "cbench: -bench: %s\n", msg);
 		cb_suite_free(&s);
 		return 2;
 	}
-	s.hooks_active = cb_hooks_active();
+	const char *why = NULL;
+	s.hooks_active = cb_hooks_exact(&why);
+	s.rep.exact_counts = s.hooks_active;
 	if (!s.hooks_active)
-		fprintf(err, "cbench: warning: the allocator hooks are not active (static libc, "
-			     "sanitizer or another allocator?): B/op and allocs/op are not reported\n");
+		fprintf(err, "cbench: warning: allocations cannot be counted exactly (%s): "
+			     "B/op and allocs/op are not reported\n", why);
 	/* After the hooks check, whose own strdup is not a benchmark's. */
 	if (cfg->memprofile && !memprofile_begin(cfg, err)) {
 		cb_suite_free(&s);
@@ -211,12 +215,20 @@ int cb_main_io(int argc, char **argv, FILE *out, FILE *err)
 		return 2;
 	if (cfg.list)
 		return list_benchmarks(cfg.list, out, err);
+	int status;
+	switch (cb_counters_begin(&cfg, argc, argv, out, err, &status, msg, sizeof msg)) {
+	case -1:
+		fprintf(err, "%s\n", msg);
+		return 2;
+	case 1:
+		return status; /* the run happened under valgrind */
+	}
 	struct cb_strbuf pkg = {0};
 	if (!cfg.pkg) {
 		cb_registry_pkg(&pkg);
 		cfg.pkg = pkg.failed ? "" : cb_sb_str(&pkg);
 	}
-	int status = run_suite(&cfg, out, err);
+	status = run_suite(&cfg, out, err);
 	cb_sb_free(&pkg);
 	return status;
 }

@@ -72,6 +72,17 @@ void cb_report_header(struct cb_reporter *rp)
 		fprintf(rp->out, "pkg: %s\n", rp->pkg);
 	if (rp->sys->cpu[0])
 		fprintf(rp->out, "cpu: %s\n", rp->sys->cpu);
+	/* benchfmt's unit metadata (benchstat's AssumeExact): the hooks count
+	 * every allocation, so these figures carry no measurement noise and the
+	 * gate may compare them at any number of runs. They still vary between
+	 * runs when a one-time allocation is spread over different N; bstat
+	 * then notes the broken claim and judges that metric as a sample. */
+	if (rp->exact_counts)
+		fputs("Unit B/op assume=exact\nUnit allocs/op assume=exact\n", rp->out);
+	if (rp->instructions)
+		fprintf(rp->out, "instructions: %s\n", rp->instructions);
+	if (rp->instructions_exact)
+		fputs("Unit instructions/op assume=exact\n", rp->out);
 }
 
 /* Go keeps at most ten lines of a passing benchmark's log. */

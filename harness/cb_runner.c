@@ -121,6 +121,7 @@ static void emit_result(struct cb_run *r, const char *name)
 		snprintf(m->unit, sizeof m->unit, "retained-B/op");
 		m->value = (double)r->retained_bytes / (double)r->bh.n;
 	}
+	cb_counters_report(r, &rec.res);
 	cb_emit(s, &rec);
 }
 
@@ -157,6 +158,7 @@ static void measure(struct cb_run *r, const char *name)
 	cb_calibrate(r);
 	if (!r->failed && !r->skipped)
 		cb_profwin_keep(name, r->bh.n); /* the profile: measured runs only */
+	cb_counters_take(r);
 	cb_measure_retained(r);
 	if (r->skipped)
 		emit_block(r, CB_REC_SKIP, name);

@@ -12,6 +12,7 @@ void cbench_start_timer(cbench_b *b)
 	cb_hooks_read(&r->start_tot);
 	r->timer_on = true;
 	cb_hooks_set_counting(true);
+	cb_counters_start(r);
 	r->start_ns = cb_clock_ns();
 }
 
@@ -21,6 +22,7 @@ void cbench_stop_timer(cbench_b *b)
 	if (!r->timer_on)
 		return;
 	int64_t now = cb_clock_ns();
+	cb_counters_stop(r);
 	cb_hooks_set_counting(false);
 	r->duration_ns += now - r->start_ns;
 	struct cb_alloc_totals t;
@@ -37,6 +39,7 @@ void cbench_reset_timer(cbench_b *b)
 	r->nmetrics = 0;
 	cb_retain_reset();
 	cb_profile_forget_samples();
+	cb_counters_reset(r);
 	if (r->timer_on) {
 		cb_hooks_read(&r->start_tot);
 		r->start_ns = cb_clock_ns();

@@ -34,11 +34,12 @@
  *    plain decimal that Go's strconv.ParseFloat (so benchstat) accepts.
  *  - Limits: the hooks need glibc linked dynamically (the default). A fully
  *    static program does not link: libc.a defines malloc in the same object
- *    as __libc_malloc ("multiple definition of malloc"). A program that
- *    brings its own allocator (jemalloc, tcmalloc linked in, ASan) clashes the
- *    same way or wins symbol binding; when the harness sees at start-up that
- *    its hooks are not called it warns on stderr and omits B/op and
- *    allocs/op. Memory obtained with mmap or sbrk directly is not counted.
+ *    as __libc_malloc ("multiple definition of malloc"). An allocator
+ *    preloaded or linked in (jemalloc, tcmalloc) is used through the hooks
+ *    and counted exactly. Under a sanitizer (ASan) the hooks forward to the
+ *    sanitizer's allocator, whose interceptors also allocate past malloc, so
+ *    the harness warns on stderr and omits B/op and allocs/op. Memory
+ *    obtained with mmap or sbrk directly is not counted.
  *
  * Output: Go's format (goos/goarch/pkg/cpu header, one line per result,
  * "--- FAIL/SKIP/BENCH:" blocks, PASS or FAIL), which benchstat reads. With
@@ -88,11 +89,22 @@
  * shows its exported functions by name and its static ones as the library.
  * ns/op with -memprofile is slower and not comparable (as in Go).
  *
+ * -instructions adds instructions/op: the instructions executed while the
+ * timer ran in the reported run, divided by n. They come from hardware
+ * counters (perf_event_open, user space only; with cycles/op and
+ * branch-misses/op where granted), else the program runs itself again under
+ * valgrind --tool=callgrind, where time is not real and ns/op is not
+ * printed; the header line "instructions: perf|callgrind" says which. Under
+ * callgrind with -benchtime Nx the figures repeat exactly and the header
+ * declares "Unit instructions/op assume=exact". Allocation counts stay exact
+ * on both paths.
+ *
  * Exit status of cbench_main: 0 when every selected benchmark ran and
  * passed; 1 when one failed, crashed, was skipped, broke its zero-allocation
  * contract, when -bench selected nothing, or on -timeout; 2 on a usage error
  * (or a bad -run regexp) or when the -memprofile file cannot be created
- * (checked before anything runs) or written.
+ * (checked before anything runs) or written, or when -instructions has
+ * nothing to count with (no counters granted, no valgrind).
  */
 #ifndef CBENCH_H
 #define CBENCH_H

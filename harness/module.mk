@@ -8,6 +8,7 @@ HARNESS_OBJS := $(BUILD)/harness/cb_hooks.o $(BUILD)/harness/cb_registry.o \
                 $(BUILD)/harness/cb_timer.o $(BUILD)/harness/cb_log.o \
                 $(BUILD)/harness/cb_report.o $(BUILD)/harness/cb_isolate.o \
                 $(BUILD)/harness/cb_wire.o \
+                $(BUILD)/harness/cb_counters.o $(BUILD)/harness/cb_callgrind.o \
                 $(BUILD)/harness/cb_parallel.o $(BUILD)/harness/cb_main.o \
                 $(BUILD)/harness/cb_defmain.o \
                 $(BUILD)/harness/cb_retained.o $(BUILD)/harness/cb_ptrmap.o \
@@ -40,7 +41,8 @@ HARNESS_TEST_NAMES := test_harness_hooks test_harness_runner test_harness_format
                       test_harness_flags test_harness_dce test_harness_profile
 OBJS += $(HARNESS_TEST_NAMES:%=$(BUILD)/tests/%.o)
 
-$(BUILD)/tests/test_harness_hooks $(BUILD)/tests/test_harness_runner $(BUILD)/tests/test_harness_profile: \
+$(BUILD)/tests/test_harness_hooks $(BUILD)/tests/test_harness_runner $(BUILD)/tests/test_harness_profile \
+  $(BUILD)/tests/test_harness_instructions_perf: \
   $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libcbench.a
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libcbench.a -lcmocka $(CBENCH_LIBS)
 
@@ -59,6 +61,18 @@ $(BUILD)/tests/test_harness_format: $(BUILD)/tests/test_harness_format.o \
 $(BUILD)/tests/test_harness_flags: $(BUILD)/tests/test_harness_flags.o \
   $(BUILD)/harness/cb_flags.o $(BUILD)/harness/cb_match.o $(BUILD)/harness/cb_strbuf.o
 	$(CC) $(CFLAGS) -o $@ $^ -lcmocka
+
+# -instructions: flag values and callgrind's dumps (the counting itself is
+# end to end, tests/e2e/harness_instructions.sh).
+$(BUILD)/tests/test_harness_instructions: $(BUILD)/tests/test_harness_instructions.o \
+  $(BUILD)/harness/cb_flags.o $(BUILD)/harness/cb_match.o $(BUILD)/harness/cb_strbuf.o \
+  $(BUILD)/harness/cb_callgrind.o
+	$(CC) $(CFLAGS) -o $@ $^ -lcmocka
+OBJS += $(BUILD)/tests/test_harness_instructions.o $(BUILD)/tests/test_harness_instructions_perf.o
+UNIT_TESTS += $(BUILD)/tests/test_harness_instructions $(BUILD)/tests/test_harness_instructions_perf
+SAN_TESTS += $(BUILD)/tests/test_harness_instructions
+E2E_TESTS += tests/e2e/harness_instructions.sh
+LINT_FILES += tests/e2e/harness_instructions.sh
 
 UNIT_TESTS += $(HARNESS_TEST_NAMES:%=$(BUILD)/tests/%)
 SAN_TESTS += $(BUILD)/tests/test_harness_format $(BUILD)/tests/test_harness_flags

@@ -47,6 +47,9 @@ options:
                     bstat's own 10% means "more than 10%", which would pass
                     10 -> 11 allocs/op); -threshold or -rule in the gate
                     arguments override it
+  --instructions    also measure instructions/op (-instructions: hardware
+                    counters, else callgrind, which needs valgrind); gated at
+                    2% by default, exactly under callgrind at a fixed count
   --bstat PATH      the bstat binary (default: $BSTAT, else bstat on PATH,
                     else build/bstat of the current checkout)
   --out DIR         where the results and reports go (default: bench-compare)
@@ -83,6 +86,7 @@ count=6
 bench="."
 benchtime="1000x"
 threshold="5%"
+instructions=0
 bstat="${BSTAT:-}"
 out="bench-compare"
 summary="${GITHUB_STEP_SUMMARY:-}"
@@ -100,6 +104,7 @@ while [ $# -gt 0 ]; do
     --bench) [ $# -ge 2 ] || die "--bench needs a value"; bench=$2; shift 2 ;;
     --benchtime) [ $# -ge 2 ] || die "--benchtime needs a value"; benchtime=$2; shift 2 ;;
     --threshold) [ $# -ge 2 ] || die "--threshold needs a value"; threshold=$2; shift 2 ;;
+    --instructions) instructions=1; shift ;;
     --bstat) [ $# -ge 2 ] || die "--bstat needs a value"; bstat=$2; shift 2 ;;
     --out) [ $# -ge 2 ] || die "--out needs a value"; out=$2; shift 2 ;;
     --summary) [ $# -ge 2 ] || die "--summary needs a value"; summary=$2; shift 2 ;;
@@ -376,7 +381,11 @@ run_side() {
   echo "bench-compare: run $i/$count $side" >&2
   # A failing run (a zero-alloc contract broken, a crash) still leaves its
   # result lines for the gate to read; the failures are judged below.
-  (cd "$scratch/$side" && "./$bin" -bench "$bench" -benchtime "$benchtime" -count 1) \
+  local extra=()
+  # At a fixed count the same binary repeats its callgrind counts exactly,
+  # which is what lets a few runs a side judge them.
+  [ "$instructions" = 0 ] || extra=(-instructions)
+  (cd "$scratch/$side" && "./$bin" -bench "$bench" -benchtime "$benchtime" -count 1 "${extra[@]+"${extra[@]}"}") \
     >"$scratch/$side.run.out" 2>"$scratch/$side.run.err" || rc=$?
   # A run killed while writing leaves half a line, which is no result and
   # which the gate would rightly refuse as a syntax error.

@@ -156,6 +156,7 @@ static void test_golden_output(void **state)
 	/* field width: len("BenchmarkAlloc-2") + len("-2") + 1 = 19 */
 	snprintf(want, sizeof want,
 		 "goos: linux\ngoarch: %s\npkg: example\n%s%s%s"
+		 "Unit B/op assume=exact\nUnit allocs/op assume=exact\n"
 		 "BenchmarkAlloc     \t     100\t      1000 ns/op\t      13 B/op\t       1 allocs/op\n"
 		 "BenchmarkAlloc     \t     100\t      1000 ns/op\t      13 B/op\t       1 allocs/op\n"
 		 "BenchmarkAlloc-2   \t     100\t      1000 ns/op\t      13 B/op\t       1 allocs/op\n"

@@ -244,14 +244,18 @@ static int check_gate_only_flags(const bs_options *o, FILE *err)
 }
 
 /* A rule whose unit no table has is most likely a typo; it is not an error,
- * since a metric like retained-B/op is printed only when nonzero. */
-void bs_warn_unused_rules(const bs_options *o, const gate_config *cfg, const bs_tables *ts,
-                          FILE *err)
+ * since a metric like retained-B/op is printed only when nonzero. Only the
+ * rules the user named: a default rule (instructions/op) is there whether or
+ * not the inputs measured its metric. */
+void bs_warn_unused_rules(const bs_options *o, const bs_tables *ts, FILE *err)
 {
-	if (o->nrules == 0)
-		return;
-	for (int i = 0; i < cfg->nrules; i++) {
-		const gate_rule *r = &cfg->rules[i];
+	gate_config named = { 0 };
+	char msg[256];
+	for (int i = 0; i < o->nrules; i++)
+		if (gate_config_set_rule(&named, o->rules[i], msg, sizeof msg) < 0)
+			return; /* already reported */
+	for (int i = 0; i < named.nrules; i++) {
+		const gate_rule *r = &named.rules[i];
 		size_t t = 0;
 		while (t < ts->n && strcmp(ts->tables[t].unit, r->unit) != 0)
 			t++;
@@ -416,7 +420,7 @@ static int run_command(int argc, char **argv, FILE *out, FILE *err)
 	}
 	bs_buf text = { 0 }, warnings = { 0 }, gate = { 0 };
 	if (o.gate) {
-		bs_warn_unused_rules(&o, &cfg, ts, err);
+		bs_warn_unused_rules(&o, ts, err);
 		status = run_gate(&o, &cfg, a, gated ? gated : ts, &info, fmt, &gate, err);
 	}
 	if (render(ts, fmt, &text, &warnings) < 0) {

@@ -70,9 +70,8 @@ int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **shown, bs_tabl
 /* The gate's configuration from -threshold, -rule, -alpha and -allow-missing.
  * Returns 0, or -1 after writing "bstat: ..." to err. */
 int bs_gate_config_from(const bs_options *o, gate_config *cfg, FILE *err);
-/* Warns on err about each -rule whose unit no table has. */
-void bs_warn_unused_rules(const bs_options *o, const gate_config *cfg, const bs_tables *ts,
-                          FILE *err);
+/* Warns on err about each -rule the user named whose unit no table has. */
+void bs_warn_unused_rules(const bs_options *o, const bs_tables *ts, FILE *err);
 
 /* -format html (html_main.c): the report, or with -history the trend page.
  * Returns the exit status. */

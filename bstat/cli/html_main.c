@@ -126,11 +126,11 @@ int bs_html_main(const bs_options *opts, FILE *out, FILE *err)
 		goto done;
 	title_for(&o, &title);
 	if (o.history) {
-		bs_warn_unused_rules(&o, &cfg, ts, err);
+		bs_warn_unused_rules(&o, ts, err);
 		bs_html_history(ts, &cfg, title.s, &page);
 	} else if (o.gate) {
 		gate_report r;
-		bs_warn_unused_rules(&o, &cfg, ts, err);
+		bs_warn_unused_rules(&o, ts, err);
 		status = gate_page(&o, &cfg, a, gated ? gated : ts, &info, &r, &gtext);
 		bs_html_gate g = { &r, status, gtext.s };
 		bs_html_report(ts, &g, notes.s, title.s, &page);
