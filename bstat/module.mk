@@ -82,7 +82,7 @@ fuzz-bstat: $(BSTAT_FUZZ)
 $(BSTAT_FUZZ): tests/fuzz/fuzz_bstat_parse.c $(BSTAT_SRCS) $(wildcard stats/*.c) $(wildcard gate/*.c) $(wildcard bstat/*/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=all -Istats -Ibstat -Igate $(CJSON_CFLAGS) -o $@ \
+	  -fno-sanitize-recover=all -Iharness -Istats -Ibstat -Igate $(CJSON_CFLAGS) -o $@ \
 	  tests/fuzz/fuzz_bstat_parse.c $(BSTAT_SRCS) $(wildcard stats/*.c) $(wildcard gate/*.c) $(GSL_LIBS) -lcjson -lm
 
 # bstat on 2,000 benchmarks x 30 samples x 3 units in each of two files.

@@ -19,8 +19,9 @@
 # iteration count (1000x) makes identical code give identical samples, and
 # 6 runs a side let the U test reach p = 0.002 when all samples differ
 # (4 a side is the least that reaches 0.05; 6 also gives bstat's intervals).
-# With no noise to tolerate, the threshold is 5%, so that a 10% regression
-# (10 -> 11 allocs/op) fails where bstat's "more than 10%" would pass it.
+# With no noise to tolerate, the memory metrics' threshold is 5%, so that a
+# 10% regression (10 -> 11 allocs/op) fails where bstat's "more than 10%"
+# would pass it; other metrics keep bstat's rules (instructions/op 2%).
 set -euo pipefail
 
 usage() {
@@ -42,11 +43,12 @@ options:
   --benchtime T     -benchtime for each run (default: 1000x, a fixed
                     iteration count: exact allocation counts need no long
                     runs; give a duration such as 200ms to gate time)
-  --threshold P     -threshold for bstat -gate (default: 5%; exact counts at a
-                    fixed iteration count have no noise to tolerate, and
-                    bstat's own 10% means "more than 10%", which would pass
-                    10 -> 11 allocs/op); -threshold or -rule in the gate
-                    arguments override it
+  --threshold P     -threshold for bstat -gate (default: 5% for B/op,
+                    allocs/op and retained-B/op, bstat's rules for the rest:
+                    exact counts at a fixed iteration count have no noise to
+                    tolerate, and bstat's own 10% means "more than 10%", which
+                    would pass 10 -> 11 allocs/op); -threshold or -rule in
+                    the gate arguments override it
   --instructions    also measure instructions/op (-instructions: hardware
                     counters, else callgrind, which needs valgrind); gated at
                     2% by default, exactly under callgrind at a fixed count
@@ -85,7 +87,7 @@ bin="build/benches/cbench-examples"
 count=6
 bench="."
 benchtime="1000x"
-threshold="5%"
+threshold=""
 instructions=0
 bstat="${BSTAT:-}"
 out="bench-compare"
@@ -439,7 +441,14 @@ status=0
 if [ "$have_base" = 1 ]; then
   # gate_args is split on purpose: it carries several bstat flags.
   read -r -a split_args <<<"$gate_args"
-  gate=("$bstat" -gate -threshold "$threshold" "${split_args[@]+"${split_args[@]}"}" "${gate_extra[@]+"${gate_extra[@]}"}")
+  if [ -n "$threshold" ]; then
+    gate_defaults=(-threshold "$threshold")
+  elif [[ "$gate_args" == *-threshold* ]]; then
+    gate_defaults=()
+  else
+    gate_defaults=(-rule B/op=5% -rule allocs/op=5% -rule retained-B/op=5%)
+  fi
+  gate=("$bstat" -gate "${gate_defaults[@]+"${gate_defaults[@]}"}" "${split_args[@]+"${split_args[@]}"}" "${gate_extra[@]+"${gate_extra[@]}"}")
   (cd "$out" && "${gate[@]}" base.txt head.txt) >"$out/gate.txt" 2>&1 || status=$?
   cat "$out/gate.txt"
   (cd "$out" && "${gate[@]}" -format markdown base.txt head.txt) >"$out/gate.md" 2>/dev/null || true

@@ -136,7 +136,7 @@ static void check_run(bool isolated)
 	    "Work|Setup|Stopped|Parallel", NULL);
 	if (o.rc != 0)
 		fail_msg("exit status %d:\n%s%s", o.rc, o.out, o.err);
-	if (!strstr(o.out, "\ninstructions: perf\n") || strstr(o.out, "assume=exact"))
+	if (!strstr(o.out, "\ninstructions: perf\n") || strstr(o.out, "Unit instructions/op assume=exact"))
 		fail_msg("header:\n%s", o.out);
 	figure(o.out, "BenchmarkWork1-2", "ns/op"); /* time is real here */
 	figure(o.out, "BenchmarkWork1-2", "cycles/op");
