@@ -76,12 +76,14 @@ lines=$(grep -c '^BenchmarkStrdup' "$tmp/old.txt") || true
 bad=$(grep '^BenchmarkStrdup' "$tmp/old.txt" | grep -cv '	      13 B/op	       1 allocs/op$') || true
 [ "$bad" = 0 ] || { cat "$tmp/old.txt" >&2; fail "$bad lines are not 13 B/op, 1 allocs/op"; }
 
-# The sample output has the real output's shape: the same header keys, a
-# result line of the same benchmark with the same units, PASS last.
+# The sample output has the real output's shape: the same header keys and
+# Unit lines, a result line of the same benchmark with the same units, PASS
+# last.
 block "output: old.txt" >"$tmp/sample.txt"
 [ -s "$tmp/sample.txt" ] || fail "README has no old.txt sample"
 shape() { # the header keys, then name and units of the first result, then the last line
   awk '/^[a-z]+: / { print $1; next }
+       /^Unit / { print; next }
        /^Benchmark/ && !seen { seen = 1; n = $1; sub(/-[0-9]+$/, "", n); u = n
                                for (i = 4; i <= NF; i += 2) u = u " " $i; print u }
        $0 != "..." && NF { last = $0 }
