@@ -49,6 +49,9 @@ options:
                     tolerate, and bstat's own 10% means "more than 10%", which
                     would pass 10 -> 11 allocs/op); -threshold or -rule in
                     the gate arguments override it
+  --timeout D       each benchmark's -timeout in the harness (default: 5m);
+                    also bounds -list at D and a whole run at D per listed
+                    benchmark, so a hang outside any benchmark ends too
   --instructions    also measure instructions/op (-instructions: hardware
                     counters, else callgrind, which needs valgrind); gated at
                     2% by default, exactly under callgrind at a fixed count
@@ -76,6 +79,18 @@ USAGE
 }
 
 # Stops before anything was measured; the step summary still says why.
+# "90s", "5m", "1h" or plain seconds -> seconds (what -timeout and
+# timeout(1) both accept; checked when the options are read).
+duration_seconds() {
+  local d=$1
+  case $d in
+    *s) echo $((10#${d%s})) ;;
+    *m) echo $((10#${d%m} * 60)) ;;
+    *h) echo $((10#${d%h} * 3600)) ;;
+    *) echo $((10#$d)) ;;
+  esac
+}
+
 die() {
   echo "bench-compare: $*" >&2
   [ -z "${summary:-}" ] || printf '## cbench: ⚠️ could not judge — %s\n' "$*" >>"$summary"
@@ -87,6 +102,7 @@ bin="build/benches/cbench-examples"
 count=6
 bench="."
 benchtime="1000x"
+timeout="5m"
 threshold=""
 instructions=0
 bstat="${BSTAT:-}"
@@ -103,6 +119,7 @@ while [ $# -gt 0 ]; do
     --build) [ $# -ge 2 ] || die "--build needs a value"; build_cmd=$2; shift 2 ;;
     --bin) [ $# -ge 2 ] || die "--bin needs a value"; bin=$2; shift 2 ;;
     --count) [ $# -ge 2 ] || die "--count needs a value"; count=$2; shift 2 ;;
+    --timeout) [ $# -ge 2 ] || die "--timeout needs a value"; timeout=$2; shift 2 ;;
     --bench) [ $# -ge 2 ] || die "--bench needs a value"; bench=$2; shift 2 ;;
     --benchtime) [ $# -ge 2 ] || die "--benchtime needs a value"; benchtime=$2; shift 2 ;;
     --threshold) [ $# -ge 2 ] || die "--threshold needs a value"; threshold=$2; shift 2 ;;
@@ -130,6 +147,8 @@ fi
 # an error. The bound keeps 10#N far from overflow.
 [[ "$count" =~ ^[0-9]{1,6}$ ]] || die "--count must be a decimal integer from 1 to 999999, not '$count'"
 count=$((10#$count))
+[[ "$timeout" =~ ^[0-9]+[smh]?$ ]] && [ "$(duration_seconds "$timeout")" -gt 0 ] \
+  || die "--timeout wants a whole number of seconds, minutes or hours (90s, 5m, 1h), not '$timeout'"
 [ "$count" -ge 1 ] || die "--count must be at least 1, not '$count'"
 [ -n "$benchtime" ] || die "--benchtime must not be empty"
 
@@ -364,9 +383,10 @@ build head "$head_sha"
 declare -A failed=([base]=0 [head]=0) last_rc=() last_run=()
 list_side() {
   local side=$1 rc=0
-  (cd "$scratch/$side" && "./$bin" -list "$bench") >"$scratch/$side.list" 2>>"$out/$side.run.log" || rc=$?
+  (cd "$scratch/$side" && timeout -k 10s "$timeout" "./$bin" -list "$bench") >"$scratch/$side.list" \
+    2>>"$out/$side.run.log" || rc=$?
   if [ "$rc" != 0 ]; then
-    echo "== -list: exit $rc" >>"$out/$side.run.log"
+    echo "== -list: exit $rc$([ "$rc" != 124 ] || echo ": killed after $timeout")" >>"$out/$side.run.log"
     : >"$scratch/$side.list"
   fi
   grep "^Benchmark" "$scratch/$side.list" | LC_ALL=C sort -u >"$scratch/$side.listed" || true
@@ -387,8 +407,15 @@ run_side() {
   # At a fixed count the same binary repeats its callgrind counts exactly,
   # which is what lets a few runs a side judge them.
   [ "$instructions" = 0 ] || extra=(-instructions)
-  (cd "$scratch/$side" && "./$bin" -bench "$bench" -benchtime "$benchtime" -count 1 "${extra[@]+"${extra[@]}"}") \
+  # The harness bounds each benchmark; the outer bound catches a hang
+  # outside them (a constructor, a destructor) after D per benchmark.
+  local listed bound
+  listed=$(wc -l <"$scratch/$side.listed")
+  bound=$(( $(duration_seconds "$timeout") * (listed + 1) ))
+  (cd "$scratch/$side" && timeout -k 10s "$bound" "./$bin" -bench "$bench" -benchtime "$benchtime" \
+    -count 1 -timeout "$timeout" "${extra[@]+"${extra[@]}"}") \
     >"$scratch/$side.run.out" 2>"$scratch/$side.run.err" || rc=$?
+  [ "$rc" != 124 ] || echo "bench-compare: $side run $i killed after ${bound}s" >>"$scratch/$side.run.err"
   # A run killed while writing leaves half a line, which is no result and
   # which the gate would rightly refuse as a syntax error.
   if [ "$rc" != 0 ] && [ -n "$(tail -c 1 "$scratch/$side.run.out")" ]; then
@@ -431,9 +458,12 @@ for ((i = 1; i <= count; i++)); do
   [ "$have_base" = 0 ] || run_side base "$i"
   run_side head "$i"
 done
+# A base that lists benchmarks has them: if none of its runs printed a
+# result, the comparison could not be made, which is no first pull request.
+base_unmeasured=0
 if [ "$have_base" = 1 ] && ! grep -q '^Benchmark' "$out/base.txt"; then
   have_base=0
-  no_base_reason="its bench binary failed in ${failed[base]} of $count runs before printing any result"
+  base_unmeasured=1
 fi
 
 # --- judging ----------------------------------------------------------------
@@ -464,6 +494,11 @@ if [ "$have_base" = 1 ]; then
 else
   if ! grep -q '^Benchmark' "$out/head.txt"; then
     notes+=("the head printed no benchmark results")
+    status=2
+  elif [ "$base_unmeasured" = 1 ]; then
+    section "### Base not measured"
+    section "The base's bench binary lists $(wc -l <"$scratch/base.listed") benchmark(s) but printed no result in any of its $count runs (see base.run.log), so nothing could be compared."
+    notes+=("the base lists benchmarks but printed no result in ${failed[base]} failed of $count runs")
     status=2
   elif [ "$no_base" = 1 ]; then
     notes+=("head only (no base revision given): its results are recorded, nothing was gated")

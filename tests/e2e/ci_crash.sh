@@ -105,4 +105,41 @@ else
   has deleted '`BenchmarkCrash`, `BenchmarkOmega`' "deleted: the unmeasured benchmarks are not named"
 fi
 
-echo "$name: same crash on both sides failed and named the lost benchmarks; the fix passed"
+# A base whose benchmarks exist (-list names them) but whose every run dies
+# before printing a result is no first pull request: exit 2, not a pass.
+new_repo lists
+write_makefile
+suite 0
+cat >>bench.c <<'EOB'
+#include <string.h>
+__attribute__((constructor)) static void die_when_measuring(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-bench") == 0)
+			abort();
+}
+EOB
+LISTS=$(commit "base: lists its benchmarks, every run dies")
+suite 0
+OK=$(commit "head: runs")
+compare lists "$LISTS" "$OK"
+expect lists 2 "a base that lists benchmarks but measures none"
+has lists '### Base not measured' "lists: the report does not say the base was not measured"
+
+# A hang outside any benchmark (a destructor) is bounded by --timeout.
+cat >>bench.c <<'EOB'
+#include <unistd.h>
+__attribute__((destructor)) static void hang(void)
+{
+	for (;;)
+		pause();
+}
+EOB
+HANG=$(commit "head: hangs at exit")
+start=$(date +%s)
+compare hang "$OK" "$HANG" --timeout 2s --count 4
+expect hang 1 "a head that hangs at exit"
+[ $(($(date +%s) - start)) -lt 120 ] || fail "hang: --timeout 2s did not bound the runs"
+grep -q 'killed after' "$tmp/hang/head.run.log" || { show hang; fail "hang: the kill is not logged"; }
+
+echo "$name: same crash on both sides failed and named the lost benchmarks; the fix passed; an unmeasured base and a hang at exit could not pass"
