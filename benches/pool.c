@@ -53,6 +53,11 @@ static unsigned use_scratch(unsigned char *buf, int64_t seed)
 BENCH(ScratchMalloc) {
 	for (int64_t i = 0; i < b->n; i++) {
 		unsigned char *buf = malloc(SCRATCH);
+		if (!buf)
+			cbench_fatal(b, "out of memory");
+		/* Keeping only the checksum is not enough: clang then puts the
+		 * buffer on the stack and deletes the malloc/free pair. */
+		cbench_keep(buf);
 		cbench_keep(use_scratch(buf, i));
 		free(buf);
 	}
@@ -62,6 +67,9 @@ BENCH(ScratchPool) {
 	struct pool p = { NULL };
 	for (int64_t i = 0; i < b->n; i++) {
 		unsigned char *buf = pool_get(&p);
+		if (!buf)
+			cbench_fatal(b, "out of memory");
+		cbench_keep(buf);
 		cbench_keep(use_scratch(buf, i));
 		pool_put(&p, buf);
 	}

@@ -258,17 +258,49 @@ static inline bool cbench_pb_next(cbench_pb *pb)
 /* The -cpu value the benchmark runs with now (default: the CPUs available). */
 int cbench_procs(const cbench_b *b);
 
-/* cbench_keep(x) makes the compiler believe x (and memory it points to) is
- * used, so work producing it is not deleted; cbench_clobber() makes it
- * believe all memory it may reach (globals, pointers already passed to
- * cbench_keep) is read and written. Without them gcc and clang at -O2
- * delete malloc/free and strdup/free pairs. The empty asm takes
- * x as an input and clobbers memory, so it costs no instruction. */
-#define cbench_keep(x)                                                  \
-	do {                                                            \
-		__typeof__(x) cbench_kept_ = (x);                       \
-		__asm__ __volatile__("" : : "g"(cbench_kept_) : "memory"); \
-	} while (0)
+/* Keeping the optimizer from deleting the work (Google Benchmark's
+ * DoNotOptimize and ClobberMemory). Both are empty asm statements: they cost
+ * no instruction, only the loads and stores they force, and mean the same in
+ * C (C11 or later, GNU dialects included) and C++.
+ *
+ * cbench_keep(x) guarantees, at the point where it stands:
+ *  - x's value is used: x is evaluated exactly once, and the computation
+ *    that produced it cannot be deleted. x may be a scalar, a pointer, an
+ *    array or a struct or union lvalue or rvalue; not a bit-field (clang
+ *    refuses those: keep the struct, or copy the field to a variable).
+ *    A struct lvalue is not copied: the statement reads it where it is.
+ *  - when x is a pointer, the memory it points to escapes (and all memory
+ *    reachable from it); when x is an array or a struct, the object itself
+ *    escapes. The compiler must assume the statement reads that memory, so
+ *    stores to it before cannot be deleted, and that any later cbench_keep
+ *    or cbench_clobber may read and write it, so stores before those are
+ *    kept and loads after them are redone.
+ *  - it is also a cbench_clobber().
+ *  It does not make x's own value unknown afterwards: the compiler may still
+ *  treat a kept scalar as the constant it knows. To stop an input from being
+ *  folded or hoisted out of the loop, keep the memory that holds it inside
+ *  the loop (cbench_keep(buf), cbench_keep(&input)): it may then have
+ *  changed at every iteration. An object defined const can still be folded.
+ *
+ * cbench_clobber() guarantees that all memory that has escaped is read and
+ * written at that point: objects with external linkage, and any memory whose
+ * address was passed to cbench_keep or to a function the compiler cannot
+ * see, or stored in memory that had escaped. It does not reach local
+ * variables or static objects whose address never escaped: a loop that only
+ * writes to `static char dst[4096]` is still deleted; cbench_keep(dst)
+ * first (or instead) makes it count.
+ *
+ * Without them gcc and clang at -O2 delete malloc/free and strdup/free
+ * pairs, memcpy into buffers nothing reads, and loops whose result is
+ * unused; a benchmark of deleted work reports a fraction of a nanosecond
+ * per op and MB/s beyond any memory system.
+ *
+ * This header needs only C11 (or C++17); it declares no libc function. A
+ * benchmark built with -std=c11 rather than gnu11 gets no POSIX
+ * declarations (strdup, clock_gettime, ...) unless it asks before its first
+ * #include, e.g. `#define _POSIX_C_SOURCE 200809L`; an undeclared strdup is
+ * an error under -Werror and a truncated pointer without it. */
+#define cbench_keep(x) __asm__ __volatile__("" : : "g"(x) : "memory")
 #define cbench_clobber() __asm__ __volatile__("" : : : "memory")
 
 #ifdef __cplusplus

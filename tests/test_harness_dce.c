@@ -2,7 +2,9 @@
  * harness/module.mk): gcc and clang delete a malloc/free pair, strdup/free
  * and posix_memalign/free whose result is unused, and such a benchmark
  * would report 0 allocs/op. cbench_keep must keep exactly one allocation
- * per iteration alive, and cbench_clobber must keep stores to memory. */
+ * per iteration alive, whether it is given the pointer, an array or a
+ * struct holding it, and cbench_clobber must keep stores to memory. The
+ * same checks in every language mode and at -O3: tests/e2e/header_modes.sh. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -55,6 +57,31 @@ static void bench_clobber(cbench_b *b)
 	}
 }
 
+/* An array and a struct lvalue are kept where they are; the pointer they
+ * hold escapes with them (before issue 10 an array did not compile). */
+static void bench_keep_array(cbench_b *b)
+{
+	for (int64_t i = 0; i < b->n; i++) {
+		void *slots[2] = {malloc(40), NULL};
+		cbench_keep(slots);
+		free(slots[0]);
+	}
+}
+
+struct holder {
+	void *block;
+	int64_t serial;
+};
+
+static void bench_keep_struct(cbench_b *b)
+{
+	for (int64_t i = 0; i < b->n; i++) {
+		struct holder h = {malloc(48), i};
+		cbench_keep(h);
+		free(h.block);
+	}
+}
+
 struct dce_case {
 	const char *name;
 	cbench_fn *fn;
@@ -66,6 +93,8 @@ static const struct dce_case cases[] = {
 	{"BenchmarkStrdup", bench_strdup, "      13 B/op\t       1 allocs/op\n"},
 	{"BenchmarkPosixMemalign", bench_posix_memalign, "     100 B/op\t       1 allocs/op\n"},
 	{"BenchmarkClobber", bench_clobber, "       8 B/op\t       1 allocs/op\n"},
+	{"BenchmarkKeepArray", bench_keep_array, "      40 B/op\t       1 allocs/op\n"},
+	{"BenchmarkKeepStruct", bench_keep_struct, "      48 B/op\t       1 allocs/op\n"},
 };
 
 static void test_dce(void **state)

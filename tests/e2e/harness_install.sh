@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs cbench into a temporary prefix and builds the example
 # (tests/data/harness/my_bench.c) exactly as a user would, with pkg-config;
-# then checks its output lines and exit status. Run from the repo root.
+# then checks its output lines and exit status, and that make uninstall
+# removes what make install put in place. Run from the repo root.
 set -eu
+root=$(pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -33,4 +35,11 @@ grep -qx 'pkg: my_bench' new.txt || fail "no pkg line"
 lines=$(grep -cE '^BenchmarkStrdup(-[0-9]+)? +	 +100	 +[0-9.]+ ns/op	 +13 B/op	 +1 allocs/op$' new.txt || true)
 [ "$lines" = 3 ] || fail "want 3 result lines with 13 B/op and 1 allocs/op, got $lines"
 [ "$(tail -n 1 new.txt)" = PASS ] || fail "last line is not PASS"
-echo "ok: installed example prints 3 exact lines"
+
+cd "$root"
+make --no-print-directory uninstall PREFIX="$tmp" >"$tmp/uninstall.log" 2>&1 ||
+  { cat "$tmp/uninstall.log"; echo "FAIL: make uninstall"; exit 1; }
+for f in include/cbench.h lib/libcbench.a lib/pkgconfig/cbench.pc bin/bstat; do
+  [ ! -e "$tmp/$f" ] || { echo "FAIL: make uninstall left $f"; exit 1; }
+done
+echo "ok: installed example prints 3 exact lines; uninstall removes the install"

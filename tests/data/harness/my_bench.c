@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L  /* strdup is POSIX: -std=c11 hides it otherwise */
 #include <cbench.h>
 #include <stdlib.h>
 #include <string.h>
