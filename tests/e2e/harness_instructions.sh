@@ -137,9 +137,11 @@ echo "ok: twice the work reads 2x; setup and stopped-timer work left out; thread
   || fail "Work1 allocates under callgrind"
 echo "ok: B/op and allocs/op exact under callgrind"
 
-# without isolation (no fork) the figures are the same
+# Without isolation (no fork) the figures agree to 0.1%, not to the
+# instruction: the loop's own code is the same, but malloc's paths depend on
+# the heap the process has built up (5009 here, 5011 once under load).
 "$bin" "${args[@]}" -bench 'Work1$' -isolate=false >"$tmp/noiso.txt"
-[ "$(value instructions/op Work1 "$tmp/noiso.txt")" = "$w1" ] || fail "-isolate=false: $(cat "$tmp/noiso.txt")"
+ratio "$(value instructions/op Work1 "$tmp/noiso.txt")" "$w1" 0.999 1.001 || fail "-isolate=false: $(cat "$tmp/noiso.txt")"
 # a duration makes n vary: no exactness is claimed
 "$bin" -instructions=callgrind -bench 'Work1$' -benchtime 20ms >"$tmp/dur.txt"
 if grep -q 'Unit instructions/op assume=exact' "$tmp/dur.txt"; then fail "exact claimed with a duration"; fi
