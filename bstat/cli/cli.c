@@ -281,6 +281,12 @@ static int read_input(run *r, const char *path, const char *label, FILE *err)
 	return status;
 }
 
+static int format_known(const char *format)
+{
+	return !strcmp(format, "text") || !strcmp(format, "csv") || !strcmp(format, "json") ||
+	       !strcmp(format, "markdown");
+}
+
 int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **out, FILE *err)
 {
 	run r = { 0 };
@@ -291,14 +297,6 @@ int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **out, FILE *err
 	r.proc = bs_proc_new(a, &r.interns);
 	*out = NULL;
 
-	if (o->alpha < 0 || o->alpha > 1 || o->alpha != o->alpha) {
-		fprintf(err, "bstat: -alpha must be in range [0, 1]\n");
-		goto done;
-	}
-	if (o->confidence < 0 || o->confidence > 1 || o->confidence != o->confidence) {
-		fprintf(err, "bstat: -confidence must be in range [0, 1]\n");
-		goto done;
-	}
 	r.filter = bs_filter_new(r.proc, o->filter, &msg);
 	if (!r.filter) {
 		fprintf(err, "bstat: parsing -filter: %s\n", msg.s);
@@ -313,6 +311,20 @@ int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **out, FILE *err
 			fprintf(err, "bstat: parsing %s: %s\n", names[i], msg.s);
 			goto done;
 		}
+	}
+	/* After the projections, in benchstat's order: the first error reported is
+	 * the one benchstat would report. */
+	if (o->alpha < 0 || o->alpha > 1 || o->alpha != o->alpha) {
+		fprintf(err, "bstat: -alpha must be in range [0, 1]\n");
+		goto done;
+	}
+	if (o->confidence < 0 || o->confidence > 1 || o->confidence != o->confidence) {
+		fprintf(err, "bstat: -confidence must be in range [0, 1]\n");
+		goto done;
+	}
+	if (!format_known(o->format)) {
+		fprintf(err, "bstat: -format must be text, csv, json or markdown\n");
+		goto done;
 	}
 	r.builder = bs_builder_new(a, pr[0], pr[1], pr[2], bs_projection_residue(r.proc));
 
@@ -464,10 +476,6 @@ int bs_main(int argc, char **argv, FILE *out, FILE *err)
 		return 2;
 	}
 	const char *fmt = o.format;
-	if (strcmp(fmt, "text") && strcmp(fmt, "csv") && strcmp(fmt, "json") && strcmp(fmt, "markdown")) {
-		fprintf(err, "bstat: -format must be text, csv, json or markdown\n");
-		return 2;
-	}
 	gate_config cfg;
 	if (o.gate && gate_config_from(&o, &cfg, err) < 0)
 		return 2;

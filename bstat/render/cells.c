@@ -29,8 +29,10 @@ void bs_fmt_range(const st_summary *s, char *buf, size_t size)
 		snprintf(buf, size, "∞");
 		return;
 	}
+	/* Go's mathx.Sign of NaN is NaN, unequal to every sign: any NaN is "?". */
 	int cs = sign(s->center);
-	if (cs != sign(s->lo) || cs != sign(s->hi)) {
+	if (isnan(s->center) || isnan(s->lo) || isnan(s->hi) ||
+	    cs != sign(s->lo) || cs != sign(s->hi)) {
 		snprintf(buf, size, "?");
 		return;
 	}
