@@ -33,9 +33,10 @@ BSTAT_TESTS := $(BUILD)/tests/test_bstat_benchfmt $(BUILD)/tests/test_bstat_benc
 OBJS += $(BSTAT_OBJS) $(patsubst $(BUILD)/tests/%,$(BUILD)/tests/%.o,$(BSTAT_TESTS))
 UNIT_TESTS += $(BSTAT_TESTS)
 SAN_TESTS  += $(BSTAT_TESTS)
-E2E_TESTS  += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh
+E2E_TESTS  += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh \
+              tests/e2e/bstat_diff.sh
 LINT_FILES += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh \
-              tests/data/bstat/gen_large.sh
+              tests/data/bstat/gen_large.sh tests/e2e/bstat_diff.sh tests/data/bstat/gen_diff.sh
 
 $(BUILD)/libbstat.a: $(BSTAT_LIB_OBJS)
 	@mkdir -p $(dir $@)
