@@ -333,10 +333,13 @@ bad:
 
 size_t bs_utf8_len(const char *s)
 {
+	/* Table cells are mostly ASCII: a byte below 0x80 is one code point
+	 * without decoding, and is checked first. */
+	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), count = 0;
 	uint32_t r;
 	for (size_t i = 0; i < n; count++)
-		i += (size_t)bs_utf8_decode((const unsigned char *)s + i, n - i, &r);
+		i += p[i] < 0x80 ? 1 : (size_t)bs_utf8_decode(p + i, n - i, &r);
 	return count;
 }
 
