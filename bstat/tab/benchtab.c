@@ -423,6 +423,13 @@ static void finish_table(bs_builder *b, btable *bt, bs_table *t, double confiden
 	free(values);
 	free(rpos);
 	free(cpos);
+	/* Nothing reads the builder's cells once the table has its own. */
+	free(bt->cells);
+	bt->cells = NULL;
+	bt->ncells = bt->cells_cap = 0;
+	free(bt->row_first);
+	bt->row_first = NULL;
+	bt->row_first_cap = 0;
 	size_t nbase = 0;
 	for (size_t r = 0; r < t->nrows; r++) {
 		bs_cell *base = t->cells[r * t->ncols];

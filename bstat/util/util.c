@@ -39,6 +39,7 @@ struct chunk {
 enum { CHUNK_SIZE = 64 * 1024 };
 #define BIG_SIZE ((size_t)1 << 20)
 #define HUGE_PAGE ((size_t)2 << 20)
+#define HUGE_MIN ((size_t)8 << 20)  /* below this, rounding up to huge pages wastes memory */
 
 static struct chunk *new_chunk(size_t size)
 {
@@ -47,10 +48,12 @@ static struct chunk *new_chunk(size_t size)
 	int mapped = 0;
 #ifdef MADV_HUGEPAGE
 	if (size >= BIG_SIZE) {
-		total = (total + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+		size_t page = size >= HUGE_MIN ? HUGE_PAGE : 4096;
+		total = (total + page - 1) / page * page;
 		void *p = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p != MAP_FAILED) {
-			madvise(p, total, MADV_HUGEPAGE);   /* a hint: failure is harmless */
+			if (size >= HUGE_MIN)
+				madvise(p, total, MADV_HUGEPAGE);   /* a hint: failure is harmless */
 			c = p;
 			mapped = 1;
 		}
