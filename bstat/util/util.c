@@ -24,7 +24,8 @@ void *bs_xrealloc(void *p, size_t n)
  * most of it page faults. Allocations of at least BIG_SIZE get a mapping of
  * their own, advised to use huge pages (the hash tables that are probed
  * at random per result line, where 4 KiB pages cost a TLB miss a probe),
- * and can be given back early with bs_arena_release (a map's old table).
+ * and any allocation big enough for a chunk of its own can be given back
+ * early with bs_arena_release (a map's old table).
  */
 struct bs_arena {
 	struct chunk *head;
@@ -33,6 +34,7 @@ struct chunk {
 	struct chunk *next;
 	size_t used, size;
 	int mapped;                /* from mmap, of `size` + header bytes */
+	int whole;                 /* holds one big allocation only */
 	max_align_t data[];
 };
 
@@ -106,7 +108,8 @@ void *bs_alloc(bs_arena *a, size_t n)
 		c = new_chunk(n > CHUNK_SIZE / 2 ? n : CHUNK_SIZE);
 		/* A big private chunk goes behind the current one so the
 		 * current one's free space is not abandoned. */
-		if (n > CHUNK_SIZE / 2 && a->head) {
+		c->whole = n > CHUNK_SIZE / 2;
+		if (c->whole && a->head) {
 			c->next = a->head->next;
 			a->head->next = c;
 		} else {
@@ -125,7 +128,7 @@ void bs_arena_release(bs_arena *a, void *p)
 		return;
 	for (struct chunk **link = &a->head; *link; link = &(*link)->next) {
 		struct chunk *c = *link;
-		if ((void *)c->data == p && c->size >= BIG_SIZE && c != a->head) {
+		if ((void *)c->data == p && c->whole && c != a->head) {
 			*link = c->next;
 			free_chunk(c);
 			return;
@@ -277,7 +280,8 @@ bs_map_ent *bs_map_put(bs_map *m, const char *s, size_t n, long init, int *creat
 		for (size_t i = 0; i < m->cap; i++)
 			if (m->ents[i].key)
 				*slot(ents, cap, m->ents[i].key, m->ents[i].len, m->ents[i].hash) = m->ents[i];
-		bs_arena_release(m->arena, m->ents);
+		if (m->cap * sizeof *m->ents > CHUNK_SIZE / 2)   /* then it has its own chunk */
+			bs_arena_release(m->arena, m->ents);
 		m->ents = ents;
 		m->cap = cap;
 	}
