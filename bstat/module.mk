@@ -51,10 +51,11 @@ SAN_TESTS  += $(BSTAT_TESTS) $(BSTAT_FAULT_TEST)
 $(BSTAT_FAULT_TEST): $(BSTAT_FAULT_TEST).o $(BUILD)/tests/fault/fault_malloc.o $(BSTAT_LIBS)
 	$(CC) $(CFLAGS) $(FAULT_WRAP) -o $@ $< $(BUILD)/tests/fault/fault_malloc.o $(BSTAT_LINK) -lcmocka
 E2E_TESTS  += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh \
-              tests/e2e/bstat_html.sh tests/e2e/bstat_html_browser.sh
+              tests/e2e/bstat_html.sh tests/e2e/bstat_html_browser.sh tests/e2e/bstat_diff.sh
 LINT_FILES += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh \
               tests/data/bstat/gen_large.sh tests/e2e/bstat_html.sh tests/e2e/bstat_html_browser.sh \
-              tests/data/html/gen.sh
+              tests/data/html/gen.sh tests/e2e/bstat_diff.sh tests/data/bstat/gen_diff.sh \
+              tests/data/bstat/bench_bstat.sh
 
 $(BUILD)/libbstat.a: $(BSTAT_LIB_OBJS)
 	@mkdir -p $(dir $@)
@@ -85,12 +86,9 @@ $(BSTAT_FUZZ): tests/fuzz/fuzz_bstat_parse.c $(BSTAT_SRCS) $(wildcard stats/*.c)
 	  -fno-sanitize-recover=all -Iharness -Istats -Ibstat -Igate $(CJSON_CFLAGS) -o $@ \
 	  tests/fuzz/fuzz_bstat_parse.c $(BSTAT_SRCS) $(wildcard stats/*.c) $(wildcard gate/*.c) $(GSL_LIBS) -lcjson -lm
 
-# bstat on 2,000 benchmarks x 30 samples x 3 units in each of two files.
+# bstat's CPU time and peak memory on 1k, 10k, 100k and 1M result lines per
+# input (tests/data/bstat/bench_bstat.sh); with BENCHSTAT=path, upstream's
+# beside it, interleaved, with the ratios and an output comparison.
+BENCHSTAT ?=
 bench-bstat: $(BUILD)/bstat
-	@mkdir -p $(BUILD)/bench
-	@tests/data/bstat/gen_large.sh 1 > $(BUILD)/bench/large-old.txt
-	@tests/data/bstat/gen_large.sh 2 > $(BUILD)/bench/large-new.txt
-	@echo "bstat on 2 files x 2000 benchmarks x 30 samples x 3 units:"
-	@for i in 1 2 3; do /usr/bin/time -f "  %es elapsed, %MKB max RSS" \
-	  $(BUILD)/bstat $(BUILD)/bench/large-old.txt $(BUILD)/bench/large-new.txt > $(BUILD)/bench/large.out; done
-	@wc -l < $(BUILD)/bench/large.out | sed "s/^/  output lines: /"
+	@tests/data/bstat/bench_bstat.sh $(BUILD)/bstat $(BENCHSTAT)

@@ -6,11 +6,11 @@ STATS_OBJS := $(BUILD)/stats/sort.o $(BUILD)/stats/quantileci.o \
               $(BUILD)/stats/udist.o $(BUILD)/stats/utest.o \
               $(BUILD)/stats/geomean.o $(BUILD)/stats/warning.o \
               $(BUILD)/stats/gofloat.o $(BUILD)/stats/release.o \
-              $(BUILD)/stats/assume.o
+              $(BUILD)/stats/assume.o $(BUILD)/stats/gomath.o
 
 STATS_TESTS := $(BUILD)/tests/test_stats_median $(BUILD)/tests/test_stats_udist \
                $(BUILD)/tests/test_stats_utest $(BUILD)/tests/test_stats_format \
-               $(BUILD)/tests/test_stats_assume
+               $(BUILD)/tests/test_stats_assume $(BUILD)/tests/test_stats_gomath
 
 OBJS       += $(STATS_OBJS) $(STATS_TESTS:=.o)
 UNIT_TESTS += $(STATS_TESTS)
@@ -26,3 +26,6 @@ $(STATS_TESTS): %: %.o $(BUILD)/libcbstats.a
 .PHONY: stats-test
 stats-test: $(STATS_TESTS)
 	@tests/run.sh stats $(STATS_TESTS)
+
+# Go's Log and Exp round after every operation (stats/gomath.c): never fuse.
+$(BUILD)/stats/gomath.o: CFLAGS += -ffp-contract=off

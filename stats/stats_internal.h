@@ -38,4 +38,14 @@ int st_u_tails(int nx, int ny, const int *ties, size_t nties, int64_t twice_u,
 void st_udist_release(void);
 void st_median_release(void);
 
+/*
+ * Natural log and e^x exactly as Go computes math.Log and math.Exp on amd64
+ * (gomath.c says how they differ from libm). st_go_exp picks the fused or
+ * plain evaluation by the same CPU test as Go; st_go_exp_path takes the
+ * choice (nonzero: fused), so tests can check both.
+ */
+double st_go_log(double x);
+double st_go_exp(double x);
+double st_go_exp_path(double x, int fused);
+
 #endif

@@ -124,6 +124,18 @@ static int read_input(run *r, bs_reader *rd, const char *path, const char *label
 	return status;
 }
 
+/* The one list of -format's values, in enum bs_format's order. */
+static int parse_format(const char *name, enum bs_format *fmt)
+{
+	static const char *names[] = { "text", "csv", "json", "markdown", "html" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i]) == 0) {
+			*fmt = (enum bs_format)i;
+			return 0;
+		}
+	return -1;
+}
+
 int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **shown, bs_tables **gated,
                     bs_build_info *info, FILE *err)
 {
@@ -138,14 +150,6 @@ int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **shown, bs_tabl
 		*gated = NULL;
 	memset(info, 0, sizeof *info);
 
-	if (o->alpha < 0 || o->alpha > 1 || o->alpha != o->alpha) {
-		fprintf(err, "bstat: -alpha must be in range [0, 1]\n");
-		goto done;
-	}
-	if (o->confidence < 0 || o->confidence > 1 || o->confidence != o->confidence) {
-		fprintf(err, "bstat: -confidence must be in range [0, 1]\n");
-		goto done;
-	}
 	r.filter = bs_filter_new(r.proc, o->filter, &msg);
 	if (!r.filter) {
 		fprintf(err, "bstat: parsing -filter: %s\n", msg.s);
@@ -168,6 +172,21 @@ int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **shown, bs_tabl
 			fprintf(err, "bstat: parsing %s: %s\n", names[i], msg.s);
 			goto done;
 		}
+	}
+	/* After the projections, in benchstat's order: the first error reported is
+	 * the one benchstat would report. */
+	if (o->alpha < 0 || o->alpha > 1 || o->alpha != o->alpha) {
+		fprintf(err, "bstat: -alpha must be in range [0, 1]\n");
+		goto done;
+	}
+	if (o->confidence < 0 || o->confidence > 1 || o->confidence != o->confidence) {
+		fprintf(err, "bstat: -confidence must be in range [0, 1]\n");
+		goto done;
+	}
+	enum bs_format fmt;
+	if (parse_format(o->format, &fmt) < 0) {
+		fprintf(err, "bstat: -format must be text, csv, json, markdown or html\n");
+		goto done;
 	}
 	bs_projection *residue = bs_projection_residue(r.proc);
 	r.shown = bs_builder_new(a, pr[0], pr[1], pr[2], residue);
@@ -289,16 +308,6 @@ static int run_gate(const bs_options *o, const gate_config *cfg, bs_arena *a,
 	return status;
 }
 
-static int parse_format(const char *name, enum bs_format *fmt)
-{
-	static const char *names[] = { "text", "csv", "json", "markdown", "html" };
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(name, names[i]) == 0) {
-			*fmt = (enum bs_format)i;
-			return 0;
-		}
-	return -1;
-}
 
 static int render(const bs_tables *ts, enum bs_format fmt, bs_buf *text, bs_buf *warnings)
 {
@@ -378,12 +387,11 @@ static int run_command(int argc, char **argv, FILE *out, FILE *err)
 		fprintf(out, "bstat (cbench) %s\n", CBENCH_VERSION);
 		return 0;
 	}
-	enum bs_format fmt;
-	if (parse_format(o.format, &fmt) < 0) {
-		fprintf(err, "bstat: -format must be text, csv, json, markdown or html\n");
-		return 2;
-	}
-	if (o.history && fmt != BS_FORMAT_HTML) {
+	/* An unknown -format is reported by bs_build_tables, after the errors
+	 * benchstat reports before it. */
+	enum bs_format fmt = BS_FORMAT_TEXT;
+	int format_ok = parse_format(o.format, &fmt) == 0;
+	if (format_ok && o.history && fmt != BS_FORMAT_HTML) {
 		fprintf(err, "bstat: -history needs -format html\n");
 		return 2;
 	}
@@ -393,7 +401,7 @@ static int run_command(int argc, char **argv, FILE *out, FILE *err)
 	}
 	if (check_gate_only_flags(&o, err) < 0)
 		return 2;
-	if (fmt == BS_FORMAT_HTML)
+	if (format_ok && fmt == BS_FORMAT_HTML)
 		return bs_html_main(&o, out, err);
 	gate_config cfg;
 	if (o.gate && bs_gate_config_from(&o, &cfg, err) < 0)

@@ -139,36 +139,6 @@ static int parse_num(const char *s, double *v)
 	return -1;
 }
 
-static int field_cmp(const bs_field *f, const char *a, const char *b)
-{
-	switch (f->order) {
-	case BS_ORDER_ALPHA:
-		return strcmp(a, b);
-	case BS_ORDER_NUM: {
-		double x, y;
-		int ea = parse_num(a, &x), eb = parse_num(b, &y);
-		if (ea == 0 && eb == 0) {
-			if (x < y || (!isnan(x) && isnan(y)))
-				return -1;
-			if (x > y || (isnan(x) && !isnan(y)))
-				return 1;
-			return 0;
-		}
-		if (ea != 0 && eb != 0)
-			return 0;
-		return ea == 0 ? -1 : 1;
-	}
-	case BS_ORDER_FIRST:
-	case BS_ORDER_FIXED: {
-		bs_map_ent *x = bs_map_find(&f->rank, a, strlen(a));
-		bs_map_ent *y = bs_map_find(&f->rank, b, strlen(b));
-		long d = (x ? x->value : 0) - (y ? y->value : 0);
-		return d < 0 ? -1 : d > 0;
-	}
-	}
-	return 0;
-}
-
 /* ---- parsing projections ---- */
 
 static bs_projection *new_projection(bs_proc *p)
@@ -502,33 +472,74 @@ void bs_key_label(bs_projection *pr, int key, bs_buf *out)
 	}
 }
 
-static int key_less(bs_projection *pr, int a, int b)
+/*
+ * Sorting keys. Each key's position under each field (its first-seen or
+ * fixed rank, its number) is looked up once, before sorting, into a table
+ * of n x fields values; the comparison then reads that table. Looking the
+ * ranks up inside the comparison cost two hash probes per field per
+ * comparison, n log n of them, each a cache miss once there are 100k rows.
+ */
+typedef struct sort_key {
+	const char **vals;  /* the key's value under each flat field */
+	const double *pos;  /* its rank or number under each flat field */
+	const signed char *has_pos;
+	int key;
+} sort_key;
+
+typedef struct sort_ctx {
+	bs_field **flat;
+	size_t nf;
+} sort_ctx;
+
+static int decorated_cmp(const bs_field *f, const sort_key *a, const sort_key *b, size_t i)
 {
-	size_t n;
-	bs_field **flat = bs_projection_fields(pr, &n);
-	for (size_t i = 0; i < n; i++) {
-		const char *x = bs_key_get(pr, a, flat[i]), *y = bs_key_get(pr, b, flat[i]);
+	switch (f->order) {
+	case BS_ORDER_ALPHA:
+		return strcmp(a->vals[i], b->vals[i]);
+	case BS_ORDER_NUM:
+		if (a->has_pos[i] && b->has_pos[i]) {
+			double x = a->pos[i], y = b->pos[i];
+			if (x < y || (!isnan(x) && isnan(y)))
+				return -1;
+			if (x > y || (isnan(x) && !isnan(y)))
+				return 1;
+			return 0;
+		}
+		if (!a->has_pos[i] && !b->has_pos[i])
+			return 0;
+		return a->has_pos[i] ? -1 : 1;
+	case BS_ORDER_FIRST:
+	case BS_ORDER_FIXED:
+		return a->pos[i] < b->pos[i] ? -1 : a->pos[i] > b->pos[i];
+	}
+	return 0;
+}
+
+static int key_less(const sort_ctx *c, const sort_key *a, const sort_key *b)
+{
+	for (size_t i = 0; i < c->nf; i++) {
+		const char *x = a->vals[i], *y = b->vals[i];
 		if (x == y || strcmp(x, y) == 0)
 			continue;
-		int c = field_cmp(flat[i], x, y);
-		if (c != 0)
-			return c < 0;
+		int d = decorated_cmp(c->flat[i], a, b, i);
+		if (d != 0)
+			return d < 0;
 		return strcmp(x, y) < 0;
 	}
 	return 0;
 }
 
-/* A merge sort, because qsort cannot pass the projection to the
- * comparison without a global. Keys are distinct, so stability is moot. */
-static void merge_sort(bs_projection *pr, int *keys, int *tmp, size_t n)
+/* A merge sort, because qsort cannot pass the context to the comparison
+ * without a global. Keys are distinct, so stability is moot. */
+static void merge_sort(const sort_ctx *c, sort_key *keys, sort_key *tmp, size_t n)
 {
 	if (n < 2)
 		return;
 	size_t h = n / 2, i = 0, j = h, k = 0;
-	merge_sort(pr, keys, tmp, h);
-	merge_sort(pr, keys + h, tmp, n - h);
+	merge_sort(c, keys, tmp, h);
+	merge_sort(c, keys + h, tmp, n - h);
 	while (i < h && j < n)
-		tmp[k++] = key_less(pr, keys[j], keys[i]) ? keys[j++] : keys[i++];
+		tmp[k++] = key_less(c, &keys[j], &keys[i]) ? keys[j++] : keys[i++];
 	while (i < h)
 		tmp[k++] = keys[i++];
 	while (j < n)
@@ -536,11 +547,44 @@ static void merge_sort(bs_projection *pr, int *keys, int *tmp, size_t n)
 	memcpy(keys, tmp, n * sizeof *keys);
 }
 
+static void decorate(bs_projection *pr, const sort_ctx *c, int key, const char **vals,
+                     double *pos, signed char *has_pos)
+{
+	for (size_t i = 0; i < c->nf; i++) {
+		const bs_field *f = c->flat[i];
+		vals[i] = bs_key_get(pr, key, f);
+		pos[i] = 0;
+		has_pos[i] = 0;
+		if (f->order == BS_ORDER_NUM) {
+			has_pos[i] = parse_num(vals[i], &pos[i]) == 0;
+		} else if (f->order == BS_ORDER_FIRST || f->order == BS_ORDER_FIXED) {
+			bs_map_ent *e = bs_map_find(&f->rank, vals[i], strlen(vals[i]));
+			pos[i] = e ? (double)e->value : 0;
+		}
+	}
+}
+
 void bs_sort_keys(bs_projection *pr, int *keys, size_t n)
 {
-	int *tmp = bs_xrealloc(NULL, (n + 1) * sizeof *tmp);
-	merge_sort(pr, keys, tmp, n);
-	bs_free(tmp);
+	sort_ctx c;
+	c.flat = bs_projection_fields(pr, &c.nf);
+	size_t cells = n * c.nf + 1;
+	sort_key *items = bs_xrealloc(NULL, (2 * n + 1) * sizeof *items);
+	const char **vals = bs_xrealloc(NULL, cells * sizeof *vals);
+	double *pos = bs_xrealloc(NULL, cells * sizeof *pos);
+	signed char *has_pos = bs_xrealloc(NULL, cells);
+	for (size_t k = 0; k < n; k++) {
+		size_t at = k * c.nf;
+		decorate(pr, &c, keys[k], vals + at, pos + at, has_pos + at);
+		items[k] = (sort_key){ vals + at, pos + at, has_pos + at, keys[k] };
+	}
+	merge_sort(&c, items, items + n, n);
+	for (size_t k = 0; k < n; k++)
+		keys[k] = items[k].key;
+	bs_free(items);
+	bs_free(vals);
+	bs_free(pos);
+	bs_free(has_pos);
 }
 
 size_t bs_nonsingular_fields(bs_projection *pr, const int *keys, size_t n, bs_buf *names)

@@ -29,8 +29,10 @@ void bs_fmt_range(const st_summary *s, char *buf, size_t size)
 		snprintf(buf, size, "∞");
 		return;
 	}
+	/* Go's mathx.Sign of NaN is NaN, unequal to every sign: any NaN is "?". */
 	int cs = sign(s->center);
-	if (cs != sign(s->lo) || cs != sign(s->hi)) {
+	if (isnan(s->center) || isnan(s->lo) || isnan(s->hi) ||
+	    cs != sign(s->lo) || cs != sign(s->hi)) {
 		snprintf(buf, size, "?");
 		return;
 	}
@@ -42,16 +44,47 @@ void bs_fmt_range(const st_summary *s, char *buf, size_t size)
 	percent(buf, size, 100 * v, 0, 0);
 }
 
+/* Appends the decimal digits of v at o; returns the new end. */
+static char *put_int(char *o, int v)
+{
+	char digits[16];
+	int n = 0;
+	unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+	do
+		digits[n++] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*o++ = '-';
+	while (n)
+		*o++ = digits[--n];
+	return o;
+}
+
+/* "p=0.123 n=6" or "n=6+5" (p omitted when 0), without snprintf: it is
+ * written once per compared cell. */
 void bs_fmt_test(const st_comparison *c, char *buf, size_t size)
 {
-	char p[40] = "";
-	const char *label = c->p != 0 ? "p=" : "", *sep = c->p != 0 ? " " : "";
-	if (c->p != 0)
-		bs_fmt_fixed(p, sizeof p, c->p, 3, 0);
-	if (c->nx == c->ny)
-		snprintf(buf, size, "%s%s%sn=%d", label, p, sep, c->nx);
-	else
-		snprintf(buf, size, "%s%s%sn=%d+%d", label, p, sep, c->nx, c->ny);
+	char text[96], *o = text;
+	if (c->p != 0) {
+		memcpy(o, "p=", 2);
+		o += 2;
+		int n = bs_fmt_fixed(o, 48, c->p, 3, 0);
+		o += n < 48 ? n : 47;
+		*o++ = ' ';
+	}
+	memcpy(o, "n=", 2);
+	o = put_int(o + 2, c->nx);
+	if (c->nx != c->ny) {
+		*o++ = '+';
+		o = put_int(o, c->ny);
+	}
+	size_t len = (size_t)(o - text);
+	if (size == 0)
+		return;
+	if (len > size - 1)
+		len = size - 1;
+	memcpy(buf, text, len);
+	buf[len] = 0;
 }
 
 void bs_fmt_delta(const st_comparison *c, double old, double now, char *buf, size_t size)

@@ -40,7 +40,10 @@ void bs_superscript(size_t i, bs_buf *out)
 {
 	static const char *digits[] = { "⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹" };
 	char tmp[24];
-	int n = snprintf(tmp, sizeof tmp, "%zu", i);
-	for (int k = 0; k < n; k++)
-		bs_buf_puts(out, digits[tmp[k] - '0']);
+	int n = 0;
+	do
+		tmp[n++] = (char)('0' + i % 10);
+	while (i /= 10);
+	while (n)
+		bs_buf_puts(out, digits[tmp[--n] - '0']);
 }

@@ -203,6 +203,19 @@ static void note_warning(bs_arena *a, notes *ns, const st_warning *w)
 	ns->items[ns->n++] = text;
 }
 
+/* key -> its index in keys[0..n), for the keys that occur. */
+static size_t *key_positions(const int *keys, size_t n)
+{
+	int max = 0;
+	for (size_t i = 0; i < n; i++)
+		if (keys[i] > max)
+			max = keys[i];
+	size_t *pos = bs_xrealloc(NULL, ((size_t)max + 1) * sizeof *pos);
+	for (size_t i = 0; i < n; i++)
+		pos[keys[i]] = i;
+	return pos;
+}
+
 /* Each cell's samples in input order, in arrays from a. */
 static double **gather_samples(bs_arena *a, const btable *bt)
 {
@@ -355,25 +368,35 @@ static void finish_table(bs_builder *b, btable *bt, bs_table *t, double confiden
 	}
 	bs_buf_free(&label);
 
-	/* Positions of row and column keys, for placing cells. */
-	bs_map rpos, cpos;
-	bs_map_init(&rpos, a);
-	bs_map_init(&cpos, a);
-	for (size_t r = 0; r < t->nrows; r++)
-		bs_map_put(&rpos, (const char *)&bt->rows[r], sizeof(int), (long)r, NULL);
-	for (size_t c = 0; c < t->ncols; c++)
-		bs_map_put(&cpos, (const char *)&bt->cols[c], sizeof(int), (long)c, NULL);
+	/* Positions of row and column keys, for placing cells: keys are dense
+	 * indexes into their projections, so arrays indexed by key serve (a
+	 * hash map here cost a cache miss per cell at 100k rows). */
+	size_t *rpos = key_positions(bt->rows, bt->nrows);
+	size_t *cpos = key_positions(bt->cols, bt->ncols);
 	t->cells = bs_alloc(a, (t->nrows * t->ncols + 1) * sizeof *t->cells);
 	double **values = gather_samples(a, bt);
+	/* The builder's copy is no longer needed: freeing it table by table
+	 * keeps the peak near one copy of the samples, not two. */
+	bs_free(bt->samples);
+	bt->samples = NULL;
+	bt->nsamples = bt->samples_cap = 0;
 	for (size_t i = 0; i < bt->ncells; i++) {
 		bcell *bc = &bt->cells[i];
-		size_t r = (size_t)bs_map_find(&rpos, (const char *)&bc->row, sizeof(int))->value;
-		size_t c = (size_t)bs_map_find(&cpos, (const char *)&bc->col, sizeof(int))->value;
+		size_t r = rpos[bc->row], c = cpos[bc->col];
 		bs_cell *cell = bs_alloc(a, sizeof *cell);
 		summarize_cell(b, t, bc, values[i], cell, confidence);
 		t->cells[r * t->ncols + c] = cell;
 	}
 	bs_free(values);
+	bs_free(rpos);
+	bs_free(cpos);
+	/* Nothing reads the builder's cells once the table has its own. */
+	bs_free(bt->cells);
+	bt->cells = NULL;
+	bt->ncells = bt->cells_cap = 0;
+	bs_free(bt->row_first);
+	bt->row_first = NULL;
+	bt->row_first_cap = 0;
 	size_t nbase = 0;
 	for (size_t r = 0; r < t->nrows; r++) {
 		bs_cell *base = t->cells[r * t->ncols];

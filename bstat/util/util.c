@@ -93,13 +93,19 @@ void *bs_xrealloc(void *p, size_t n)
 	return q;
 }
 
+/* Zeroed by calloc, which takes fresh pages from the system without
+ * clearing them: the arena's chunks rely on it (see below). */
 void *bs_xcalloc(size_t n, size_t size)
 {
-	if (size && n > SIZE_MAX / size)
+	if (size && n > (SIZE_MAX - sizeof(block)) / size)
 		out_of_memory();
-	void *p = bs_xrealloc(NULL, n * size);
-	memset(p, 0, n * size);
-	return p;
+	size_t bytes = n * size;
+	block *b = calloc(1, sizeof(block) + (bytes > 0 ? bytes : 1));
+	if (!b)
+		out_of_memory();
+	link_block(b);
+	live++;
+	return b + 1;
 }
 
 void bs_oom_catch(jmp_buf *jb)
@@ -132,16 +138,33 @@ size_t bs_live_blocks(void)
 	return live;
 }
 
+/*
+ * The arena hands out zeroed memory that lives until bs_arena_free. Memory
+ * is never reused within an arena, so chunks come zeroed from calloc
+ * (bs_xcalloc: blocks on the one list, so running out of memory frees them
+ * too) and bs_alloc need not clear anything: clearing every allocation was
+ * a tenth of the time at a million lines, most of it page faults. An
+ * allocation big enough for a chunk of its own can be given back early
+ * with bs_arena_release (a map's old table).
+ */
 struct bs_arena {
 	struct chunk *head;
 };
 struct chunk {
 	struct chunk *next;
 	size_t used, size;
+	int whole;                 /* holds one big allocation only */
 	max_align_t data[];
 };
 
 enum { CHUNK_SIZE = 64 * 1024 };
+
+static struct chunk *new_chunk(size_t size)
+{
+	struct chunk *c = bs_xcalloc(1, sizeof *c + size);
+	c->size = size;
+	return c;
+}
 
 bs_arena *bs_arena_new(void)
 {
@@ -167,13 +190,11 @@ void *bs_alloc(bs_arena *a, size_t n)
 	n = (n + align - 1) / align * align;
 	struct chunk *c = a->head;
 	if (!c || c->size - c->used < n) {
-		size_t size = n > CHUNK_SIZE / 2 ? n : CHUNK_SIZE;
-		c = bs_xrealloc(NULL, sizeof *c + size);
-		c->used = 0;
-		c->size = size;
+		c = new_chunk(n > CHUNK_SIZE / 2 ? n : CHUNK_SIZE);
 		/* A big private chunk goes behind the current one so the
 		 * current one's free space is not abandoned. */
-		if (n > CHUNK_SIZE / 2 && a->head) {
+		c->whole = n > CHUNK_SIZE / 2;
+		if (c->whole && a->head) {
 			c->next = a->head->next;
 			a->head->next = c;
 		} else {
@@ -183,8 +204,21 @@ void *bs_alloc(bs_arena *a, size_t n)
 	}
 	void *p = (char *)c->data + c->used;
 	c->used += n;
-	memset(p, 0, n);
 	return p;
+}
+
+void bs_arena_release(bs_arena *a, void *p)
+{
+	if (!p)
+		return;
+	for (struct chunk **link = &a->head; *link; link = &(*link)->next) {
+		struct chunk *c = *link;
+		if ((void *)c->data == p && c->whole && c != a->head) {
+			*link = c->next;
+			bs_free(c);
+			return;
+		}
+	}
 }
 
 char *bs_strndup(bs_arena *a, const char *s, size_t n)
@@ -343,6 +377,8 @@ bs_map_ent *bs_map_put(bs_map *m, const char *s, size_t n, long init, int *creat
 		for (size_t i = 0; i < m->cap; i++)
 			if (m->ents[i].key)
 				*slot(ents, cap, m->ents[i].key, m->ents[i].len, m->ents[i].hash) = m->ents[i];
+		if (m->cap * sizeof *m->ents > CHUNK_SIZE / 2)   /* then it has its own chunk */
+			bs_arena_release(m->arena, m->ents);
 		m->ents = ents;
 		m->cap = cap;
 	}
@@ -401,10 +437,13 @@ bad:
 
 size_t bs_utf8_len(const char *s)
 {
+	/* Table cells are mostly ASCII: a byte below 0x80 is one code point
+	 * without decoding, and is checked first. */
+	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), count = 0;
 	uint32_t r;
 	for (size_t i = 0; i < n; count++)
-		i += (size_t)bs_utf8_decode((const unsigned char *)s + i, n - i, &r);
+		i += p[i] < 0x80 ? 1 : (size_t)bs_utf8_decode(p + i, n - i, &r);
 	return count;
 }
 

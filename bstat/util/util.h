@@ -48,6 +48,10 @@ bs_arena *bs_arena_new(void);
 void bs_arena_free(bs_arena *a);
 /* Zeroed, aligned for any type. */
 void *bs_alloc(bs_arena *a, size_t n);
+/* Gives back p early when it is a big allocation with a chunk of its own
+ * (over 32 KiB) and not the newest chunk; otherwise it stays until
+ * bs_arena_free. */
+void bs_arena_release(bs_arena *a, void *p);
 /* A NUL-terminated copy of s[0..n). */
 char *bs_strndup(bs_arena *a, const char *s, size_t n);
 char *bs_strdup(bs_arena *a, const char *s);
