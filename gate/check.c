@@ -117,6 +117,9 @@ static void judge(walk *w, const bs_table *t, const char *benchmark, const char 
 	case GATE_UNDERPOWERED:
 		r->underpowered++;
 		break;
+	case GATE_EXACT_VARIES:
+		r->exact_varies++;
+		break;
 	case GATE_IMPROVED:
 		kind = GATE_ITEM_IMPROVED;
 		r->improved++;
@@ -129,6 +132,8 @@ static void judge(walk *w, const bs_table *t, const char *benchmark, const char 
 	it->appeared = base == NULL;
 	if (f.verdict == GATE_UNDERPOWERED && !r->first_underpowered)
 		r->first_underpowered = it;
+	if (f.verdict == GATE_EXACT_VARIES && !r->first_exact_varies)
+		r->first_exact_varies = it;
 }
 
 /* One row of table t against global column g. */
@@ -285,5 +290,6 @@ int gate_status(const gate_report *r)
 		return 1;
 	/* Nothing gated means nothing was checked: a run whose memory columns
 	 * vanished must not pass; nor may a metric too small to judge. */
-	return r->gated == 0 || r->invalid > 0 || r->underpowered > 0 || r->no_memory > 0 ? 2 : 0;
+	return r->gated == 0 || r->invalid > 0 || r->underpowered > 0 || r->no_memory > 0 ||
+	       r->exact_varies > 0 ? 2 : 0;
 }

@@ -80,6 +80,9 @@ static void describe(const gate_item *it, item_text *x)
 		snprintf(x->rule, sizeof x->rule, "a sample is not a number: cannot judge");
 	else if (f->verdict == GATE_NO_MEMORY)
 		snprintf(x->rule, sizeof x->rule, "out of memory computing the U test: cannot judge");
+	else if (f->verdict == GATE_EXACT_VARIES)
+		snprintf(x->rule, sizeof x->rule, "declared exact, but its runs differ and the change is "
+		         "not significant: cannot judge");
 	else if (f->verdict == GATE_UNDERPOWERED)
 		snprintf(x->rule, sizeof x->rule, "too few samples for p <= %s: cannot judge; run %s per side%s",
 		         alpha_text, runs_needed(f->need, need, sizeof need), broken);
@@ -125,6 +128,20 @@ static void could_not_judge(const gate_report *r, bs_buf *out)
 	} else if (r->invalid) {
 		bs_buf_printf(out, "%zu gated metric%s had a sample that is not a number",
 		              r->invalid, r->invalid == 1 ? "" : "s");
+	} else if (r->exact_varies) {
+		const gate_item *it = r->first_exact_varies;
+		const gate_finding *f = &it->finding;
+		enum bs_unit_class cls = bs_unit_class_of(it->unit);
+		char v[4][BS_NUM_TEXT];
+		value_text(f->base_min, cls, v[0], sizeof v[0]);
+		value_text(f->base_max, cls, v[1], sizeof v[1]);
+		value_text(f->new_min, cls, v[2], sizeof v[2]);
+		value_text(f->new_max, cls, v[3], sizeof v[3]);
+		bs_buf_printf(out, "Benchmark%s %s is declared exact, but its runs differ (%s to %s in %s, "
+		              "%s to %s in %s); run more times (-count) or fix the iterations (-benchtime Nx)",
+		              it->benchmark, it->unit, v[0], v[1], r->columns[0], v[2], v[3], it->column);
+		if (r->exact_varies > 1)
+			bs_buf_printf(out, " (and %zu more)", r->exact_varies - 1);
 	} else if (r->underpowered) {
 		const gate_item *it = r->first_underpowered;
 		const gate_finding *f = &it->finding;

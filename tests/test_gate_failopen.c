@@ -23,6 +23,7 @@
 #define X6(s) s s s s s s
 #define RUN(b, a) "BenchmarkX-2\t1000\t5 ns/op\t" b " B/op\t" a " allocs/op\n"
 #define BASE6 HDR X6(RUN("32", "2"))
+#define EXACT HDR "Unit B/op assume=exact\nUnit allocs/op assume=exact\n"
 
 typedef struct input {
 	const char *name;
@@ -58,6 +59,22 @@ static const struct failopen_case cases[] = {
 	  { "-gate", "base.txt", "new.txt" }, 1, NULL, "gate: FAIL: 2 of 2 gated metrics regressed" },
 	{ "identical runs still pass",
 	  { IN("base.txt", BASE6), IN("new.txt", BASE6) },
+	  { "-gate", "base.txt", "new.txt" }, 0, NULL, "gate: PASS: 2 gated metrics, no regression" },
+	/* An exact claim that breaks (qa-report Gate 1): no pass past the rule. */
+	{ "exact B/op, 4 of 6 new runs at 10x: U test p=0.061, the table shows +900%",
+	  { IN("base.txt", EXACT X6(RUN("32", "2"))),
+	    IN("new.txt", EXACT X2(RUN("32", "2")) X2(RUN("320", "2")) X2(RUN("320", "2"))) },
+	  { "-gate", "base.txt", "new.txt" }, 2, NULL,
+	  "gate: could not judge: BenchmarkX-2 B/op is declared exact, but its runs differ (32.00 to 32.00 "
+	  "in base.txt, 32.00 to 320.0 in new.txt); run more times (-count) or fix the iterations "
+	  "(-benchtime Nx)" },
+	{ "... 5 of 6 at 10x is significant and fails",
+	  { IN("base.txt", EXACT X6(RUN("32", "2"))),
+	    IN("new.txt", EXACT RUN("32", "2") X2(RUN("320", "2")) X2(RUN("320", "2")) RUN("320", "2")) },
+	  { "-gate", "base.txt", "new.txt" }, 1, NULL, "gate: FAIL: 1 of 2 gated metrics regressed" },
+	{ "... a change under min_change passes",
+	  { IN("base.txt", EXACT X6(RUN("32", "0.0026"))),
+	    IN("new.txt", EXACT X2(RUN("32", "0.0026")) X2(RUN("32", "0.0041")) X2(RUN("32", "0.0041"))) },
 	  { "-gate", "base.txt", "new.txt" }, 0, NULL, "gate: PASS: 2 gated metrics, no regression" },
 	/* Malformed input: every line the gate cannot read is exit 2. */
 	{ "a truncated last line (a killed run)",
