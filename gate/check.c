@@ -9,8 +9,10 @@
  * inactive) gives a B/op table with the baseline alone, and a metric that
  * appears only in the head (retained-B/op is printed only when nonzero)
  * gives a table whose only column is the head. Columns are therefore
- * matched by label across all tables, the baseline being the first label;
- * each table maps its columns to those global ones once.
+ * matched by label across all tables; each table maps its columns to those
+ * global ones once. The baseline is the first input's column (the CLI names
+ * it, from the builder's column order), never column 0 of the first table:
+ * a table without it holds only new benchmarks.
  */
 #include "gate.h"
 
@@ -43,9 +45,8 @@ static gate_item *add_item(walk *w, enum gate_item_kind kind, const char *benchm
 	return it;
 }
 
-static size_t global_column(walk *w, const bs_table *t, size_t c)
+static size_t global_label(walk *w, const char *label)
 {
-	const char *label = t->col_labels[c];
 	int created;
 	bs_map_ent *e = bs_map_put(&w->columns, label, strlen(label), (long)w->r->ncolumns, &created);
 	if (created) {
@@ -53,6 +54,11 @@ static size_t global_column(walk *w, const bs_table *t, size_t c)
 		w->r->columns[w->r->ncolumns++] = e->key;
 	}
 	return (size_t)e->value;
+}
+
+static size_t global_column(walk *w, const bs_table *t, size_t c)
+{
+	return global_label(w, t->col_labels[c]);
 }
 
 /* A benchmark is its row label within its configuration: the same name
@@ -243,6 +249,8 @@ void gate_check(const bs_tables *ts, const gate_config *cfg, const gate_context 
 		out->ctx = *ctx;
 	bs_map_init(&w.columns, a);
 	bs_map_init(&w.reported, a);
+	if (out->ctx.baseline)
+		global_label(&w, out->ctx.baseline);
 	for (size_t i = 0; i < ts->n; i++)
 		for (size_t c = 0; c < ts->tables[i].ncols; c++)
 			global_column(&w, &ts->tables[i], c);

@@ -157,6 +157,10 @@ typedef struct gate_context {
 	const char *col;            /* -col */
 	const char *gate_filter;    /* -gate-filter, or NULL */
 	size_t gate_filtered;       /* results -gate-filter kept */
+	const char *baseline;       /* the baseline column's label: the first column
+	                             * in the table builder's global order (the first
+	                             * input for -col .file); NULL: the first label
+	                             * the tables show */
 } gate_context;
 
 typedef struct gate_report {

@@ -23,6 +23,7 @@
 #define X6(s) s s s s s s
 #define RUN(b, a) "BenchmarkX-2\t1000\t5 ns/op\t" b " B/op\t" a " allocs/op\n"
 #define BASE6 HDR X6(RUN("32", "2"))
+#define NEWBENCH X6("BenchmarkNew-2 1000 100 ns/op 8 B/op 1 allocs/op\n")
 #define EXACT HDR "Unit B/op assume=exact\nUnit allocs/op assume=exact\n"
 
 typedef struct input {
@@ -76,6 +77,20 @@ static const struct failopen_case cases[] = {
 	  { IN("base.txt", EXACT X6(RUN("32", "0.0026"))),
 	    IN("new.txt", EXACT X2(RUN("32", "0.0026")) X2(RUN("32", "0.0041")) X2(RUN("32", "0.0041"))) },
 	  { "-gate", "base.txt", "new.txt" }, 0, NULL, "gate: PASS: 2 gated metrics, no regression" },
+	/* The baseline is the first input, whichever table sorts first (Gate 2). */
+	{ "a configuration only the new input has sorts first: the baseline stays base.txt",
+	  { IN("base.txt", BASE6), IN("new.txt", HDR X6(RUN("40", "2")) "pkg: aaa\n" NEWBENCH) },
+	  { "-gate", "-allow-missing", "base.txt", "new.txt" }, 1, NULL,
+	  "gate: FAIL: 1 of 2 gated metrics regressed" },
+	{ "... without -allow-missing nothing is missing",
+	  { IN("base.txt", BASE6), IN("new.txt", HDR X6(RUN("40", "2")) "pkg: aaa\n" NEWBENCH) },
+	  { "-gate", "base.txt", "new.txt" }, 1, NULL, "gate: FAIL: 1 of 2 gated metrics regressed" },
+	{ "... and an improvement is one",
+	  { IN("base.txt", BASE6), IN("new.txt", HDR X6(RUN("20", "2")) "pkg: aaa\n" NEWBENCH) },
+	  { "-gate", "base.txt", "new.txt" }, 0, NULL, "gate: PASS: 2 gated metrics, no regression (1 improved)" },
+	{ "... also with -col on another key",
+	  { IN("base.txt", "rev: 1\n" BASE6), IN("new.txt", "rev: 2\n" HDR X6(RUN("40", "2")) "pkg: aaa\n" NEWBENCH) },
+	  { "-gate", "-col", "rev", "base.txt", "new.txt" }, 1, NULL, "gate: FAIL: 1 of 2 gated metrics regressed" },
 	/* Malformed input: every line the gate cannot read is exit 2. */
 	{ "a truncated last line (a killed run)",
 	  { IN("base.txt", BASE6), IN("new.txt", HDR X6(RUN("32", "2")) "BenchmarkX-2\t1000\t5 ns/op\t32 B/") },
