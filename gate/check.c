@@ -126,6 +126,9 @@ static void judge(walk *w, const bs_table *t, const char *benchmark, const char 
 	case GATE_EXACT_VARIES:
 		r->exact_varies++;
 		break;
+	case GATE_MIXED:
+		r->mixed++;
+		break;
 	case GATE_IMPROVED:
 		kind = GATE_ITEM_IMPROVED;
 		r->improved++;
@@ -138,6 +141,8 @@ static void judge(walk *w, const bs_table *t, const char *benchmark, const char 
 	it->appeared = base == NULL;
 	if (f.verdict == GATE_UNDERPOWERED && !r->first_underpowered)
 		r->first_underpowered = it;
+	if (f.verdict == GATE_MIXED && !r->first_mixed)
+		r->first_mixed = it;
 	if (f.verdict == GATE_EXACT_VARIES && !r->first_exact_varies)
 		r->first_exact_varies = it;
 }
@@ -299,5 +304,5 @@ int gate_status(const gate_report *r)
 	/* Nothing gated means nothing was checked: a run whose memory columns
 	 * vanished must not pass; nor may a metric too small to judge. */
 	return r->gated == 0 || r->invalid > 0 || r->underpowered > 0 || r->no_memory > 0 ||
-	       r->exact_varies > 0 ? 2 : 0;
+	       r->exact_varies > 0 || r->mixed > 0 ? 2 : 0;
 }

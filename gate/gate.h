@@ -8,6 +8,9 @@
  * prints one (st_significant). So the gate cannot contradict its table.
  *
  * The rules, in the order they are tried for a gated metric:
+ *   0. a cell pooling results whose residue keys differ (the table's
+ *      "benchmarks vary in .fullname", after -row, -col or -ignore merged
+ *      sub-benchmarks or configurations) cannot be judged (GATE_MIXED);
  *   1. a sample that is NaN or infinite cannot be judged (GATE_INVALID);
  *   2. zero baseline: every baseline sample is 0 and some new sample is not
  *      (for units where lower is better). Fires at any n, even 1 + 1;
@@ -100,8 +103,9 @@ enum gate_verdict {
 	GATE_INVALID,               /* a sample is NaN or infinite: cannot judge */
 	GATE_UNDERPOWERED,          /* too few samples for p <= alpha: cannot judge */
 	GATE_NO_MEMORY,             /* the statistics ran out of memory: cannot judge */
-	GATE_EXACT_VARIES           /* declared exact, runs differ, a change beyond the
+	GATE_EXACT_VARIES,          /* declared exact, runs differ, a change beyond the
 	                             * rule that is not significant: cannot judge */
+	GATE_MIXED                  /* a cell pools different benchmarks: cannot judge */
 };
 
 typedef struct gate_finding {
@@ -116,6 +120,7 @@ typedef struct gate_finding {
 	double threshold;           /* the rule's threshold */
 	double new_max;             /* the largest new sample (what rule 2 saw rise) */
 	double new_min, base_min, base_max; /* the sample ranges (GATE_EXACT_VARIES) */
+	const char *varies_in;      /* GATE_MIXED: the fields the pooled results differ in */
 	double min_p;               /* the smallest p these sample sizes allow */
 	size_t need;                /* GATE_UNDERPOWERED: runs a side that could reach alpha */
 	size_t nbase, nnew;
@@ -177,6 +182,8 @@ typedef struct gate_report {
 	size_t underpowered;        /* gated pairs too small for p <= alpha */
 	size_t no_memory;           /* gated pairs whose statistics ran out of memory */
 	size_t exact_varies;        /* gated pairs GATE_EXACT_VARIES */
+	size_t mixed;               /* gated pairs GATE_MIXED */
+	const gate_item *first_mixed;
 	const gate_item *first_underpowered;
 	const gate_item *first_exact_varies;
 	bs_buf config_diff;         /* common == 0: "pkg: a vs b" for each differing key */
@@ -197,7 +204,8 @@ void gate_report_free(gate_report *r);
  * not allowed); 2 could not judge: fewer than two columns, no benchmark on
  * both sides, nothing gated, a gated sample that is not a number, or a
  * gated metric with too few samples, whose statistics ran out of memory, or
- * whose exact claim broke (GATE_EXACT_VARIES), and nothing failed.
+ * whose exact claim broke (GATE_EXACT_VARIES), or that pools different
+ * benchmarks (GATE_MIXED), and nothing failed.
  */
 int gate_status(const gate_report *r);
 

@@ -90,6 +90,13 @@ gate_finding gate_judge(const gate_config *cfg, const char *unit,
 	if (!rule)
 		return f;
 	f.threshold = rule->threshold;
+	if ((base && base->varies_in) || now->varies_in) {
+		/* -row, -col or -ignore pooled different benchmarks into one
+		 * sample: its median and p describe none of them. */
+		f.varies_in = base && base->varies_in ? base->varies_in : now->varies_in;
+		f.verdict = GATE_MIXED;
+		return f;
+	}
 	if (!all_finite(bv, nb) || !all_finite(now->values, now->n)) {
 		f.verdict = GATE_INVALID;
 		return f;
@@ -155,6 +162,7 @@ const char *gate_verdict_name(enum gate_verdict v)
 	case GATE_UNDERPOWERED: return "too few samples";
 	case GATE_NO_MEMORY: return "out of memory";
 	case GATE_EXACT_VARIES: return "exact runs differ";
+	case GATE_MIXED: return "mixes benchmarks";
 	}
 	return "?";
 }

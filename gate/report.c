@@ -80,6 +80,8 @@ static void describe(const gate_item *it, item_text *x)
 		snprintf(x->rule, sizeof x->rule, "a sample is not a number: cannot judge");
 	else if (f->verdict == GATE_NO_MEMORY)
 		snprintf(x->rule, sizeof x->rule, "out of memory computing the U test: cannot judge");
+	else if (f->verdict == GATE_MIXED)
+		snprintf(x->rule, sizeof x->rule, "pools benchmarks that vary in %s: cannot judge", f->varies_in);
 	else if (f->verdict == GATE_EXACT_VARIES)
 		snprintf(x->rule, sizeof x->rule, "declared exact, but its runs differ and the change is "
 		         "not significant: cannot judge");
@@ -128,6 +130,13 @@ static void could_not_judge(const gate_report *r, bs_buf *out)
 	} else if (r->invalid) {
 		bs_buf_printf(out, "%zu gated metric%s had a sample that is not a number",
 		              r->invalid, r->invalid == 1 ? "" : "s");
+	} else if (r->mixed) {
+		const gate_item *it = r->first_mixed;
+		bs_buf_printf(out, "Benchmark%s %s pools benchmarks that vary in %s; judge them apart "
+		              "(do not merge them with -row, -col or -ignore)", it->benchmark, it->unit,
+		              it->finding.varies_in);
+		if (r->mixed > 1)
+			bs_buf_printf(out, " (and %zu more)", r->mixed - 1);
 	} else if (r->exact_varies) {
 		const gate_item *it = r->first_exact_varies;
 		const gate_finding *f = &it->finding;

@@ -91,6 +91,21 @@ static const struct failopen_case cases[] = {
 	{ "... also with -col on another key",
 	  { IN("base.txt", "rev: 1\n" BASE6), IN("new.txt", "rev: 2\n" HDR X6(RUN("40", "2")) "pkg: aaa\n" NEWBENCH) },
 	  { "-gate", "-col", "rev", "base.txt", "new.txt" }, 1, NULL, "gate: FAIL: 1 of 2 gated metrics regressed" },
+	/* One cell, two distributions (Gate 4). */
+	{ "-row .name pools Foo/a and Foo/b, hiding 32 -> 320",
+	  { IN("base.txt", HDR X6("BenchmarkFoo/a-2 1000 5 ns/op 32 B/op 1 allocs/op\n")
+	                   X6("BenchmarkFoo/b-2 1000 5 ns/op 64 B/op 1 allocs/op\n")),
+	    IN("new.txt", HDR X6("BenchmarkFoo/a-2 1000 5 ns/op 320 B/op 1 allocs/op\n")
+	                  X6("BenchmarkFoo/b-2 1000 5 ns/op 6 B/op 1 allocs/op\n")) },
+	  { "-gate", "-row", ".name", "base.txt", "new.txt" }, 2, NULL,
+	  "gate: could not judge: BenchmarkFoo B/op pools benchmarks that vary in .fullname; judge them "
+	  "apart (do not merge them with -row, -col or -ignore) (and 1 more)" },
+	{ "... without -row it fails",
+	  { IN("base.txt", HDR X6("BenchmarkFoo/a-2 1000 5 ns/op 32 B/op 1 allocs/op\n")
+	                   X6("BenchmarkFoo/b-2 1000 5 ns/op 64 B/op 1 allocs/op\n")),
+	    IN("new.txt", HDR X6("BenchmarkFoo/a-2 1000 5 ns/op 320 B/op 1 allocs/op\n")
+	                  X6("BenchmarkFoo/b-2 1000 5 ns/op 6 B/op 1 allocs/op\n")) },
+	  { "-gate", "base.txt", "new.txt" }, 1, NULL, "gate: FAIL: 1 of 4 gated metrics regressed" },
 	/* Malformed input: every line the gate cannot read is exit 2. */
 	{ "a truncated last line (a killed run)",
 	  { IN("base.txt", BASE6), IN("new.txt", HDR X6(RUN("32", "2")) "BenchmarkX-2\t1000\t5 ns/op\t32 B/") },
