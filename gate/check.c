@@ -141,6 +141,8 @@ static void judge(walk *w, const bs_table *t, const char *benchmark, const char 
 	it->appeared = base == NULL;
 	if (f.verdict == GATE_UNDERPOWERED && !r->first_underpowered)
 		r->first_underpowered = it;
+	if (f.verdict == GATE_INVALID && !r->first_invalid)
+		r->first_invalid = it;
 	if (f.verdict == GATE_MIXED && !r->first_mixed)
 		r->first_mixed = it;
 	if (f.verdict == GATE_EXACT_VARIES && !r->first_exact_varies)

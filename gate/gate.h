@@ -121,6 +121,7 @@ typedef struct gate_finding {
 	double new_max;             /* the largest new sample (what rule 2 saw rise) */
 	double new_min, base_min, base_max; /* the sample ranges (GATE_EXACT_VARIES) */
 	const char *varies_in;      /* GATE_MIXED: the fields the pooled results differ in */
+	double bad_sample;          /* GATE_INVALID: the first NaN or infinite sample */
 	double min_p;               /* the smallest p these sample sizes allow */
 	size_t need;                /* GATE_UNDERPOWERED: runs a side that could reach alpha */
 	size_t nbase, nnew;
@@ -184,6 +185,7 @@ typedef struct gate_report {
 	size_t exact_varies;        /* gated pairs GATE_EXACT_VARIES */
 	size_t mixed;               /* gated pairs GATE_MIXED */
 	const gate_item *first_mixed;
+	const gate_item *first_invalid;
 	const gate_item *first_underpowered;
 	const gate_item *first_exact_varies;
 	bs_buf config_diff;         /* common == 0: "pkg: a vs b" for each differing key */

@@ -23,11 +23,14 @@ static int all_zero(const double *v, size_t n)
 	return 1;
 }
 
-static int all_finite(const double *v, size_t n)
+/* 1 when every sample is finite; else 0 with the first other in *bad. */
+static int all_finite(const double *v, size_t n, double *bad)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!isfinite(v[i]))
+		if (!isfinite(v[i])) {
+			*bad = v[i];
 			return 0;
+		}
 	return 1;
 }
 
@@ -97,7 +100,7 @@ gate_finding gate_judge(const gate_config *cfg, const char *unit,
 		f.verdict = GATE_MIXED;
 		return f;
 	}
-	if (!all_finite(bv, nb) || !all_finite(now->values, now->n)) {
+	if (!all_finite(bv, nb, &f.bad_sample) || !all_finite(now->values, now->n, &f.bad_sample)) {
 		f.verdict = GATE_INVALID;
 		return f;
 	}

@@ -29,6 +29,13 @@ static void value_text(double v, enum bs_unit_class cls, char *buf, size_t size)
 		snprintf(buf, size, "%s", isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
 }
 
+/* What a sample the gate cannot judge is: NaN is "not a number"; an
+ * infinity is named, not folded into NaN. */
+static const char *invalid_word(double v)
+{
+	return isnan(v) ? "not a number" : v > 0 ? "+Inf" : "-Inf";
+}
+
 /* "at least 4", or what to say when even 1000 runs a side cannot do. */
 static const char *runs_needed(size_t need, char *buf, size_t size)
 {
@@ -77,7 +84,7 @@ static void describe(const gate_item *it, item_text *x)
 	if (it->kind == GATE_ITEM_IMPROVED)
 		snprintf(x->rule, sizeof x->rule, "improved%s", broken);
 	else if (f->verdict == GATE_INVALID)
-		snprintf(x->rule, sizeof x->rule, "a sample is not a number: cannot judge");
+		snprintf(x->rule, sizeof x->rule, "a sample is %s: cannot judge", invalid_word(f->bad_sample));
 	else if (f->verdict == GATE_NO_MEMORY)
 		snprintf(x->rule, sizeof x->rule, "out of memory computing the U test: cannot judge");
 	else if (f->verdict == GATE_MIXED)
@@ -128,8 +135,8 @@ static void could_not_judge(const gate_report *r, bs_buf *out)
 		bs_buf_printf(out, "out of memory computing the U test for %zu gated metric%s",
 		              r->no_memory, r->no_memory == 1 ? "" : "s");
 	} else if (r->invalid) {
-		bs_buf_printf(out, "%zu gated metric%s had a sample that is not a number",
-		              r->invalid, r->invalid == 1 ? "" : "s");
+		bs_buf_printf(out, "%zu gated metric%s had a sample that is %s", r->invalid,
+		              r->invalid == 1 ? "" : "s", invalid_word(r->first_invalid->finding.bad_sample));
 	} else if (r->mixed) {
 		const gate_item *it = r->first_mixed;
 		bs_buf_printf(out, "Benchmark%s %s pools benchmarks that vary in %s; judge them apart "
