@@ -198,6 +198,32 @@ static const bs_cell *cell_or_null(const bs_table *t, size_t row, long c)
 	return c < 0 ? NULL : bs_table_cell(t, row, (size_t)c);
 }
 
+/* Whether key is one of the fields the projection expr names (fields are
+ * separated by commas or spaces; "key@order" names key). -ignore does not
+ * undo a key that -table names: the remedy is to drop it from -table. */
+static int named_in(const char *expr, const char *key)
+{
+	size_t klen = strlen(key);
+	for (const char *p = expr ? expr : ""; *p;) {
+		p += strspn(p, ", ");
+		size_t n = strcspn(p, ",@ ");
+		if (n == klen && strncmp(p, key, n) == 0)
+			return 1;
+		p += n;
+		if (*p != '@')
+			continue;
+		p++;
+		/* Skip the order, a parenthesized one whole. */
+		if (*p == '(') {
+			p += strcspn(p, ")");
+			p += *p == ')';
+		} else {
+			p += strcspn(p, ", ");
+		}
+	}
+	return 0;
+}
+
 /*
  * When no benchmark is on both sides, the usual cause is a configuration
  * line that differs (pkg:, cpu:), which puts each input in its own table.
@@ -237,10 +263,11 @@ static void config_difference(walk *w, const bs_tables *ts)
 		const char *bv = vals[0][i] ? vals[0][i] : "", *nv = vals[1][i] ? vals[1][i] : "";
 		if (strcmp(bv, nv) == 0)
 			continue;
-		bs_buf_printf(&r->config_diff, "%s%s: %s in %s, %s in %s", r->config_keys.len ? "; " : "",
+		bs_buf_printf(&r->config_diff, "%s%s: %s in %s, %s in %s", r->config_diff.len ? "; " : "",
 		              keys[i], *bv ? bv : "(unset)", r->columns[0], *nv ? nv : "(unset)",
 		              r->columns[1]);
-		bs_buf_printf(&r->config_keys, "%s%s", r->config_keys.len ? "," : "", keys[i]);
+		bs_buf *to = named_in(r->ctx.table, keys[i]) ? &r->table_keys : &r->config_keys;
+		bs_buf_printf(to, "%s%s", to->len ? "," : "", keys[i]);
 	}
 }
 
@@ -295,6 +322,7 @@ void gate_report_free(gate_report *r)
 {
 	bs_buf_free(&r->config_diff);
 	bs_buf_free(&r->config_keys);
+	bs_buf_free(&r->table_keys);
 }
 
 int gate_status(const gate_report *r)

@@ -161,6 +161,7 @@ typedef struct gate_item {
 typedef struct gate_context {
 	int ninputs;                /* input files given */
 	const char *col;            /* -col */
+	const char *table;          /* -table, or NULL */
 	const char *gate_filter;    /* -gate-filter, or NULL */
 	size_t gate_filtered;       /* results -gate-filter kept */
 	const char *baseline;       /* the baseline column's label: the first column
@@ -190,6 +191,7 @@ typedef struct gate_report {
 	const gate_item *first_exact_varies;
 	bs_buf config_diff;         /* common == 0: "pkg: a vs b" for each differing key */
 	bs_buf config_keys;         /* their names, joined by ',' (for -ignore) */
+	bs_buf table_keys;          /* those -table names (-ignore cannot undo them) */
 	int allow_missing;
 	double alpha;
 	gate_context ctx;

@@ -126,9 +126,15 @@ static void could_not_judge(const gate_report *r, bs_buf *out)
 			bs_buf_puts(out, "-gate needs a baseline and a new input");
 	} else if (r->common == 0) {
 		bs_buf_printf(out, "no benchmark is in both %s and %s", r->columns[0], r->columns[1]);
-		if (r->config_keys.len)
-			bs_buf_printf(out, ": their configuration differs (%s); to compare them anyway, add -ignore %s",
-			              r->config_diff.s, r->config_keys.s);
+		if (r->config_diff.len) {
+			bs_buf_printf(out, ": their configuration differs (%s); to compare them anyway, ",
+			              r->config_diff.s);
+			if (r->config_keys.len)
+				bs_buf_printf(out, "add -ignore %s", r->config_keys.s);
+			if (r->table_keys.len)
+				bs_buf_printf(out, "%sremove %s from -table", r->config_keys.len ? " and " : "",
+				              r->table_keys.s);
+		}
 		else
 			bs_buf_puts(out, " (their configuration agrees: the benchmark names differ)");
 	} else if (r->no_memory) {

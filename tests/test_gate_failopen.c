@@ -185,6 +185,18 @@ static const struct failopen_case cases[] = {
 	  { IN("base.txt", "pkg: example/a\n" X6(RUN("32", "2"))), IN("new.txt", "pkg: example/b\n" X6(RUN("32", "2"))) },
 	  { "-gate", "-ignore", "pkg", "base.txt", "new.txt" }, 0, NULL,
 	  "gate: PASS: 2 gated metrics, no regression" },
+	{ "-table .file: the remedy is to drop it, -ignore cannot (Gate 14)",
+	  { IN("base.txt", BASE6), IN("new.txt", BASE6) },
+	  { "-gate", "-table", ".file", "base.txt", "new.txt" }, 2, NULL,
+	  "gate: could not judge: no benchmark is in both base.txt and new.txt: their configuration differs "
+	  "(.file: base.txt in base.txt, new.txt in new.txt); to compare them anyway, remove .file from -table" },
+	{ "... a key -table names with an order, beside one to ignore",
+	  { IN("base.txt", "pkg: example/a\ncpu: A\n" X6(RUN("32", "2"))),
+	    IN("new.txt", "pkg: example/b\ncpu: B\n" X6(RUN("32", "2"))) },
+	  { "-gate", "-table", "pkg@alpha,.config", "base.txt", "new.txt" }, 2, NULL,
+	  "gate: could not judge: no benchmark is in both base.txt and new.txt: their configuration differs "
+	  "(pkg: example/a in base.txt, example/b in new.txt; cpu: A in base.txt, B in new.txt); to compare "
+	  "them anyway, add -ignore cpu and remove pkg from -table" },
 	{ "-gate-filter matching nothing",
 	  { IN("base.txt", BASE6), IN("new.txt", BASE6) },
 	  { "-gate", "-gate-filter", ".name:Nope", "base.txt", "new.txt" }, 2, NULL,

@@ -318,7 +318,7 @@ static int run_gate(const bs_options *o, const gate_config *cfg, bs_arena *a,
                     bs_buf *report, FILE *err)
 {
 	gate_context ctx = { .ninputs = o->nfiles, .col = o->col, .gate_filter = o->gate_filter,
-	                     .gate_filtered = info->gate_filtered, .baseline = info->baseline };
+	                     .table = o->table, .gate_filtered = info->gate_filtered, .baseline = info->baseline };
 	gate_report r;
 	gate_check(judged, cfg, &ctx, a, &r);
 	if (fmt == BS_FORMAT_MARKDOWN)
