@@ -9,8 +9,10 @@
  * inactive) gives a B/op table with the baseline alone, and a metric that
  * appears only in the head (retained-B/op is printed only when nonzero)
  * gives a table whose only column is the head. Columns are therefore
- * matched by label across all tables, the baseline being the first label;
- * each table maps its columns to those global ones once.
+ * matched by label across all tables; each table maps its columns to those
+ * global ones once. The baseline is the first input's column (the CLI names
+ * it, from the builder's column order), never column 0 of the first table:
+ * a table without it holds only new benchmarks.
  */
 #include "gate.h"
 
@@ -43,9 +45,8 @@ static gate_item *add_item(walk *w, enum gate_item_kind kind, const char *benchm
 	return it;
 }
 
-static size_t global_column(walk *w, const bs_table *t, size_t c)
+static size_t global_label(walk *w, const char *label)
 {
-	const char *label = t->col_labels[c];
 	int created;
 	bs_map_ent *e = bs_map_put(&w->columns, label, strlen(label), (long)w->r->ncolumns, &created);
 	if (created) {
@@ -53,6 +54,11 @@ static size_t global_column(walk *w, const bs_table *t, size_t c)
 		w->r->columns[w->r->ncolumns++] = e->key;
 	}
 	return (size_t)e->value;
+}
+
+static size_t global_column(walk *w, const bs_table *t, size_t c)
+{
+	return global_label(w, t->col_labels[c]);
 }
 
 /* A benchmark is its row label within its configuration: the same name
@@ -117,6 +123,12 @@ static void judge(walk *w, const bs_table *t, const char *benchmark, const char 
 	case GATE_UNDERPOWERED:
 		r->underpowered++;
 		break;
+	case GATE_EXACT_VARIES:
+		r->exact_varies++;
+		break;
+	case GATE_MIXED:
+		r->mixed++;
+		break;
 	case GATE_IMPROVED:
 		kind = GATE_ITEM_IMPROVED;
 		r->improved++;
@@ -129,6 +141,12 @@ static void judge(walk *w, const bs_table *t, const char *benchmark, const char 
 	it->appeared = base == NULL;
 	if (f.verdict == GATE_UNDERPOWERED && !r->first_underpowered)
 		r->first_underpowered = it;
+	if (f.verdict == GATE_INVALID && !r->first_invalid)
+		r->first_invalid = it;
+	if (f.verdict == GATE_MIXED && !r->first_mixed)
+		r->first_mixed = it;
+	if (f.verdict == GATE_EXACT_VARIES && !r->first_exact_varies)
+		r->first_exact_varies = it;
 }
 
 /* One row of table t against global column g. */
@@ -180,6 +198,32 @@ static const bs_cell *cell_or_null(const bs_table *t, size_t row, long c)
 	return c < 0 ? NULL : bs_table_cell(t, row, (size_t)c);
 }
 
+/* Whether key is one of the fields the projection expr names (fields are
+ * separated by commas or spaces; "key@order" names key). -ignore does not
+ * undo a key that -table names: the remedy is to drop it from -table. */
+static int named_in(const char *expr, const char *key)
+{
+	size_t klen = strlen(key);
+	for (const char *p = expr ? expr : ""; *p;) {
+		p += strspn(p, ", ");
+		size_t n = strcspn(p, ",@ ");
+		if (n == klen && strncmp(p, key, n) == 0)
+			return 1;
+		p += n;
+		if (*p != '@')
+			continue;
+		p++;
+		/* Skip the order, a parenthesized one whole. */
+		if (*p == '(') {
+			p += strcspn(p, ")");
+			p += *p == ')';
+		} else {
+			p += strcspn(p, ", ");
+		}
+	}
+	return 0;
+}
+
 /*
  * When no benchmark is on both sides, the usual cause is a configuration
  * line that differs (pkg:, cpu:), which puts each input in its own table.
@@ -219,10 +263,11 @@ static void config_difference(walk *w, const bs_tables *ts)
 		const char *bv = vals[0][i] ? vals[0][i] : "", *nv = vals[1][i] ? vals[1][i] : "";
 		if (strcmp(bv, nv) == 0)
 			continue;
-		bs_buf_printf(&r->config_diff, "%s%s: %s in %s, %s in %s", r->config_keys.len ? "; " : "",
+		bs_buf_printf(&r->config_diff, "%s%s: %s in %s, %s in %s", r->config_diff.len ? "; " : "",
 		              keys[i], *bv ? bv : "(unset)", r->columns[0], *nv ? nv : "(unset)",
 		              r->columns[1]);
-		bs_buf_printf(&r->config_keys, "%s%s", r->config_keys.len ? "," : "", keys[i]);
+		bs_buf *to = named_in(r->ctx.table, keys[i]) ? &r->table_keys : &r->config_keys;
+		bs_buf_printf(to, "%s%s", to->len ? "," : "", keys[i]);
 	}
 }
 
@@ -238,6 +283,8 @@ void gate_check(const bs_tables *ts, const gate_config *cfg, const gate_context 
 		out->ctx = *ctx;
 	bs_map_init(&w.columns, a);
 	bs_map_init(&w.reported, a);
+	if (out->ctx.baseline)
+		global_label(&w, out->ctx.baseline);
 	for (size_t i = 0; i < ts->n; i++)
 		for (size_t c = 0; c < ts->tables[i].ncols; c++)
 			global_column(&w, &ts->tables[i], c);
@@ -275,6 +322,7 @@ void gate_report_free(gate_report *r)
 {
 	bs_buf_free(&r->config_diff);
 	bs_buf_free(&r->config_keys);
+	bs_buf_free(&r->table_keys);
 }
 
 int gate_status(const gate_report *r)
@@ -285,5 +333,6 @@ int gate_status(const gate_report *r)
 		return 1;
 	/* Nothing gated means nothing was checked: a run whose memory columns
 	 * vanished must not pass; nor may a metric too small to judge. */
-	return r->gated == 0 || r->invalid > 0 || r->underpowered > 0 || r->no_memory > 0 ? 2 : 0;
+	return r->gated == 0 || r->invalid > 0 || r->underpowered > 0 || r->no_memory > 0 ||
+	       r->exact_varies > 0 || r->mixed > 0 ? 2 : 0;
 }

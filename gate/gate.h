@@ -8,6 +8,9 @@
  * prints one (st_significant). So the gate cannot contradict its table.
  *
  * The rules, in the order they are tried for a gated metric:
+ *   0. a cell pooling results whose residue keys differ (the table's
+ *      "benchmarks vary in .fullname", after -row, -col or -ignore merged
+ *      sub-benchmarks or configurations) cannot be judged (GATE_MIXED);
  *   1. a sample that is NaN or infinite cannot be judged (GATE_INVALID);
  *   2. zero baseline: every baseline sample is 0 and some new sample is not
  *      (for units where lower is better). Fires at any n, even 1 + 1;
@@ -25,7 +28,12 @@
  * Exact units (benchfmt's `Unit U assume=exact`) are compared without
  * statistics at any n. When such a unit's runs do not all agree, the exact
  * claim is broken: the gate then judges it as an ordinary sample (median and
- * U test, so too few runs cannot pass), never by the mode alone.
+ * U test, so too few runs cannot pass), never by the mode alone. When that
+ * test is not significant but the medians, or the modes the table prints,
+ * moved the wrong way by more than the threshold and min_change, the gate
+ * cannot judge (GATE_EXACT_VARIES, exit 2): the remedy is more runs or a
+ * fixed iteration count (-benchtime Nx). Smaller changes (amortized noise)
+ * pass as before.
  * Which direction is worse follows the unit: rates ("/s") are better when
  * higher, everything else (sec/op, B/op, allocs/op, custom units) lower.
  *
@@ -94,7 +102,10 @@ enum gate_verdict {
 	GATE_ZERO_BASELINE,         /* rule 2 fired */
 	GATE_INVALID,               /* a sample is NaN or infinite: cannot judge */
 	GATE_UNDERPOWERED,          /* too few samples for p <= alpha: cannot judge */
-	GATE_NO_MEMORY              /* the statistics ran out of memory: cannot judge */
+	GATE_NO_MEMORY,             /* the statistics ran out of memory: cannot judge */
+	GATE_EXACT_VARIES,          /* declared exact, runs differ, a change beyond the
+	                             * rule that is not significant: cannot judge */
+	GATE_MIXED                  /* a cell pools different benchmarks: cannot judge */
 };
 
 typedef struct gate_finding {
@@ -108,6 +119,9 @@ typedef struct gate_finding {
 	int exact_broken;           /* declared exact, but the runs differ */
 	double threshold;           /* the rule's threshold */
 	double new_max;             /* the largest new sample (what rule 2 saw rise) */
+	double new_min, base_min, base_max; /* the sample ranges (GATE_EXACT_VARIES) */
+	const char *varies_in;      /* GATE_MIXED: the fields the pooled results differ in */
+	double bad_sample;          /* GATE_INVALID: the first NaN or infinite sample */
 	double min_p;               /* the smallest p these sample sizes allow */
 	size_t need;                /* GATE_UNDERPOWERED: runs a side that could reach alpha */
 	size_t nbase, nnew;
@@ -147,8 +161,13 @@ typedef struct gate_item {
 typedef struct gate_context {
 	int ninputs;                /* input files given */
 	const char *col;            /* -col */
+	const char *table;          /* -table, or NULL */
 	const char *gate_filter;    /* -gate-filter, or NULL */
 	size_t gate_filtered;       /* results -gate-filter kept */
+	const char *baseline;       /* the baseline column's label: the first column
+	                             * in the table builder's global order (the first
+	                             * input for -col .file); NULL: the first label
+	                             * the tables show */
 } gate_context;
 
 typedef struct gate_report {
@@ -164,9 +183,15 @@ typedef struct gate_report {
 	size_t improved;
 	size_t underpowered;        /* gated pairs too small for p <= alpha */
 	size_t no_memory;           /* gated pairs whose statistics ran out of memory */
+	size_t exact_varies;        /* gated pairs GATE_EXACT_VARIES */
+	size_t mixed;               /* gated pairs GATE_MIXED */
+	const gate_item *first_mixed;
+	const gate_item *first_invalid;
 	const gate_item *first_underpowered;
+	const gate_item *first_exact_varies;
 	bs_buf config_diff;         /* common == 0: "pkg: a vs b" for each differing key */
 	bs_buf config_keys;         /* their names, joined by ',' (for -ignore) */
+	bs_buf table_keys;          /* those -table names (-ignore cannot undo them) */
 	int allow_missing;
 	double alpha;
 	gate_context ctx;
@@ -182,8 +207,9 @@ void gate_report_free(gate_report *r);
  * 0 pass; 1 regression (a rule fired, or a benchmark is missing and that is
  * not allowed); 2 could not judge: fewer than two columns, no benchmark on
  * both sides, nothing gated, a gated sample that is not a number, or a
- * gated metric with too few samples or whose statistics ran out of memory
- * (and nothing failed).
+ * gated metric with too few samples, whose statistics ran out of memory, or
+ * whose exact claim broke (GATE_EXACT_VARIES), or that pools different
+ * benchmarks (GATE_MIXED), and nothing failed.
  */
 int gate_status(const gate_report *r);
 

@@ -23,11 +23,14 @@ static int all_zero(const double *v, size_t n)
 	return 1;
 }
 
-static int all_finite(const double *v, size_t n)
+/* 1 when every sample is finite; else 0 with the first other in *bad. */
+static int all_finite(const double *v, size_t n, double *bad)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!isfinite(v[i]))
+		if (!isfinite(v[i])) {
+			*bad = v[i];
 			return 0;
+		}
 	return 1;
 }
 
@@ -44,13 +47,30 @@ static double relative_change(double base, double now)
  * threshold x |base|, not through delta, so that 100 -> 110 is exactly "10%
  * worse" and passes a 10% rule, and so that negative metrics get worse in the
  * same direction. */
+static int worse_beyond(const gate_rule *rule, int higher_better, double base, double now)
+{
+	double worse_by = higher_better ? base - now : now - base;
+	return worse_by > rule->threshold * fabs(base) && worse_by >= rule->min_change;
+}
+
 static enum gate_verdict threshold_rule(const gate_rule *rule, int higher_better,
                                         double base, double now)
 {
-	double worse_by = higher_better ? base - now : now - base;
-	if (worse_by > rule->threshold * fabs(base) && worse_by >= rule->min_change)
+	if (worse_beyond(rule, higher_better, base, now))
 		return GATE_REGRESSED;
-	return worse_by < 0 ? GATE_IMPROVED : GATE_PASS;
+	return (higher_better ? base - now : now - base) < 0 ? GATE_IMPROVED : GATE_PASS;
+}
+
+/* A broken exact claim whose test is not significant still decides nothing
+ * when a center moved the wrong way past the rule: the gate's medians, or
+ * the modes the table prints (so the table never shows a change beyond
+ * the rule next to a gate that passed). Changes under min_change, such as
+ * amortized one-time allocations, do not count. */
+static int broken_claim_hides(const gate_rule *rule, int higher_better, const gate_finding *f,
+                              const bs_cell *base, const bs_cell *now)
+{
+	return worse_beyond(rule, higher_better, f->base_center, f->new_center) ||
+	       worse_beyond(rule, higher_better, base->summary.center, now->summary.center);
 }
 
 gate_finding gate_judge(const gate_config *cfg, const char *unit,
@@ -66,11 +86,21 @@ gate_finding gate_judge(const gate_config *cfg, const char *unit,
 	f.base_center = base ? base->summary.center : 0;
 	f.new_center = now->summary.center;
 	f.new_max = now->values[now->n - 1];
+	f.new_min = now->values[0];
+	f.base_min = bv[0];
+	f.base_max = bv[nb - 1];
 	f.delta = relative_change(f.base_center, f.new_center);
 	if (!rule)
 		return f;
 	f.threshold = rule->threshold;
-	if (!all_finite(bv, nb) || !all_finite(now->values, now->n)) {
+	if ((base && base->varies_in) || now->varies_in) {
+		/* -row, -col or -ignore pooled different benchmarks into one
+		 * sample: its median and p describe none of them. */
+		f.varies_in = base && base->varies_in ? base->varies_in : now->varies_in;
+		f.verdict = GATE_MIXED;
+		return f;
+	}
+	if (!all_finite(bv, nb, &f.bad_sample) || !all_finite(now->values, now->n, &f.bad_sample)) {
 		f.verdict = GATE_INVALID;
 		return f;
 	}
@@ -112,6 +142,8 @@ gate_finding gate_judge(const gate_config *cfg, const char *unit,
 		if (f.min_p > cmp.alpha) {
 			f.verdict = GATE_UNDERPOWERED;
 			f.need = st_samples_needed(cmp.alpha);
+		} else if (f.exact_broken && broken_claim_hides(rule, higher_better, &f, base, now)) {
+			f.verdict = GATE_EXACT_VARIES;
 		} else {
 			f.verdict = GATE_PASS;
 		}
@@ -132,6 +164,8 @@ const char *gate_verdict_name(enum gate_verdict v)
 	case GATE_INVALID: return "not a number";
 	case GATE_UNDERPOWERED: return "too few samples";
 	case GATE_NO_MEMORY: return "out of memory";
+	case GATE_EXACT_VARIES: return "exact runs differ";
+	case GATE_MIXED: return "mixes benchmarks";
 	}
 	return "?";
 }

@@ -29,6 +29,13 @@ static void value_text(double v, enum bs_unit_class cls, char *buf, size_t size)
 		snprintf(buf, size, "%s", isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
 }
 
+/* What a sample the gate cannot judge is: NaN is "not a number"; an
+ * infinity is named, not folded into NaN. */
+static const char *invalid_word(double v)
+{
+	return isnan(v) ? "not a number" : v > 0 ? "+Inf" : "-Inf";
+}
+
 /* "at least 4", or what to say when even 1000 runs a side cannot do. */
 static const char *runs_needed(size_t need, char *buf, size_t size)
 {
@@ -77,9 +84,14 @@ static void describe(const gate_item *it, item_text *x)
 	if (it->kind == GATE_ITEM_IMPROVED)
 		snprintf(x->rule, sizeof x->rule, "improved%s", broken);
 	else if (f->verdict == GATE_INVALID)
-		snprintf(x->rule, sizeof x->rule, "a sample is not a number: cannot judge");
+		snprintf(x->rule, sizeof x->rule, "a sample is %s: cannot judge", invalid_word(f->bad_sample));
 	else if (f->verdict == GATE_NO_MEMORY)
 		snprintf(x->rule, sizeof x->rule, "out of memory computing the U test: cannot judge");
+	else if (f->verdict == GATE_MIXED)
+		snprintf(x->rule, sizeof x->rule, "pools benchmarks that vary in %s: cannot judge", f->varies_in);
+	else if (f->verdict == GATE_EXACT_VARIES)
+		snprintf(x->rule, sizeof x->rule, "declared exact, but its runs differ and the change is "
+		         "not significant: cannot judge");
 	else if (f->verdict == GATE_UNDERPOWERED)
 		snprintf(x->rule, sizeof x->rule, "too few samples for p <= %s: cannot judge; run %s per side%s",
 		         alpha_text, runs_needed(f->need, need, sizeof need), broken);
@@ -114,17 +126,44 @@ static void could_not_judge(const gate_report *r, bs_buf *out)
 			bs_buf_puts(out, "-gate needs a baseline and a new input");
 	} else if (r->common == 0) {
 		bs_buf_printf(out, "no benchmark is in both %s and %s", r->columns[0], r->columns[1]);
-		if (r->config_keys.len)
-			bs_buf_printf(out, ": their configuration differs (%s); to compare them anyway, add -ignore %s",
-			              r->config_diff.s, r->config_keys.s);
+		if (r->config_diff.len) {
+			bs_buf_printf(out, ": their configuration differs (%s); to compare them anyway, ",
+			              r->config_diff.s);
+			if (r->config_keys.len)
+				bs_buf_printf(out, "add -ignore %s", r->config_keys.s);
+			if (r->table_keys.len)
+				bs_buf_printf(out, "%sremove %s from -table", r->config_keys.len ? " and " : "",
+				              r->table_keys.s);
+		}
 		else
 			bs_buf_puts(out, " (their configuration agrees: the benchmark names differ)");
 	} else if (r->no_memory) {
 		bs_buf_printf(out, "out of memory computing the U test for %zu gated metric%s",
 		              r->no_memory, r->no_memory == 1 ? "" : "s");
 	} else if (r->invalid) {
-		bs_buf_printf(out, "%zu gated metric%s had a sample that is not a number",
-		              r->invalid, r->invalid == 1 ? "" : "s");
+		bs_buf_printf(out, "%zu gated metric%s had a sample that is %s", r->invalid,
+		              r->invalid == 1 ? "" : "s", invalid_word(r->first_invalid->finding.bad_sample));
+	} else if (r->mixed) {
+		const gate_item *it = r->first_mixed;
+		bs_buf_printf(out, "Benchmark%s %s pools benchmarks that vary in %s; judge them apart "
+		              "(do not merge them with -row, -col or -ignore)", it->benchmark, it->unit,
+		              it->finding.varies_in);
+		if (r->mixed > 1)
+			bs_buf_printf(out, " (and %zu more)", r->mixed - 1);
+	} else if (r->exact_varies) {
+		const gate_item *it = r->first_exact_varies;
+		const gate_finding *f = &it->finding;
+		enum bs_unit_class cls = bs_unit_class_of(it->unit);
+		char v[4][BS_NUM_TEXT];
+		value_text(f->base_min, cls, v[0], sizeof v[0]);
+		value_text(f->base_max, cls, v[1], sizeof v[1]);
+		value_text(f->new_min, cls, v[2], sizeof v[2]);
+		value_text(f->new_max, cls, v[3], sizeof v[3]);
+		bs_buf_printf(out, "Benchmark%s %s is declared exact, but its runs differ (%s to %s in %s, "
+		              "%s to %s in %s); run more times (-count) or fix the iterations (-benchtime Nx)",
+		              it->benchmark, it->unit, v[0], v[1], r->columns[0], v[2], v[3], it->column);
+		if (r->exact_varies > 1)
+			bs_buf_printf(out, " (and %zu more)", r->exact_varies - 1);
 	} else if (r->underpowered) {
 		const gate_item *it = r->first_underpowered;
 		const gate_finding *f = &it->finding;

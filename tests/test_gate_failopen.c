@@ -23,6 +23,8 @@
 #define X6(s) s s s s s s
 #define RUN(b, a) "BenchmarkX-2\t1000\t5 ns/op\t" b " B/op\t" a " allocs/op\n"
 #define BASE6 HDR X6(RUN("32", "2"))
+#define NEWBENCH X6("BenchmarkNew-2 1000 100 ns/op 8 B/op 1 allocs/op\n")
+#define EXACT HDR "Unit B/op assume=exact\nUnit allocs/op assume=exact\n"
 
 typedef struct input {
 	const char *name;
@@ -59,6 +61,51 @@ static const struct failopen_case cases[] = {
 	{ "identical runs still pass",
 	  { IN("base.txt", BASE6), IN("new.txt", BASE6) },
 	  { "-gate", "base.txt", "new.txt" }, 0, NULL, "gate: PASS: 2 gated metrics, no regression" },
+	/* An exact claim that breaks (qa-report Gate 1): no pass past the rule. */
+	{ "exact B/op, 4 of 6 new runs at 10x: U test p=0.061, the table shows +900%",
+	  { IN("base.txt", EXACT X6(RUN("32", "2"))),
+	    IN("new.txt", EXACT X2(RUN("32", "2")) X2(RUN("320", "2")) X2(RUN("320", "2"))) },
+	  { "-gate", "base.txt", "new.txt" }, 2, NULL,
+	  "gate: could not judge: BenchmarkX-2 B/op is declared exact, but its runs differ (32.00 to 32.00 "
+	  "in base.txt, 32.00 to 320.0 in new.txt); run more times (-count) or fix the iterations "
+	  "(-benchtime Nx)" },
+	{ "... 5 of 6 at 10x is significant and fails",
+	  { IN("base.txt", EXACT X6(RUN("32", "2"))),
+	    IN("new.txt", EXACT RUN("32", "2") X2(RUN("320", "2")) X2(RUN("320", "2")) RUN("320", "2")) },
+	  { "-gate", "base.txt", "new.txt" }, 1, NULL, "gate: FAIL: 1 of 2 gated metrics regressed" },
+	{ "... a change under min_change passes",
+	  { IN("base.txt", EXACT X6(RUN("32", "0.0026"))),
+	    IN("new.txt", EXACT X2(RUN("32", "0.0026")) X2(RUN("32", "0.0041")) X2(RUN("32", "0.0041"))) },
+	  { "-gate", "base.txt", "new.txt" }, 0, NULL, "gate: PASS: 2 gated metrics, no regression" },
+	/* The baseline is the first input, whichever table sorts first (Gate 2). */
+	{ "a configuration only the new input has sorts first: the baseline stays base.txt",
+	  { IN("base.txt", BASE6), IN("new.txt", HDR X6(RUN("40", "2")) "pkg: aaa\n" NEWBENCH) },
+	  { "-gate", "-allow-missing", "base.txt", "new.txt" }, 1, NULL,
+	  "gate: FAIL: 1 of 2 gated metrics regressed" },
+	{ "... without -allow-missing nothing is missing",
+	  { IN("base.txt", BASE6), IN("new.txt", HDR X6(RUN("40", "2")) "pkg: aaa\n" NEWBENCH) },
+	  { "-gate", "base.txt", "new.txt" }, 1, NULL, "gate: FAIL: 1 of 2 gated metrics regressed" },
+	{ "... and an improvement is one",
+	  { IN("base.txt", BASE6), IN("new.txt", HDR X6(RUN("20", "2")) "pkg: aaa\n" NEWBENCH) },
+	  { "-gate", "base.txt", "new.txt" }, 0, NULL, "gate: PASS: 2 gated metrics, no regression (1 improved)" },
+	{ "... also with -col on another key",
+	  { IN("base.txt", "rev: 1\n" BASE6), IN("new.txt", "rev: 2\n" HDR X6(RUN("40", "2")) "pkg: aaa\n" NEWBENCH) },
+	  { "-gate", "-col", "rev", "base.txt", "new.txt" }, 1, NULL, "gate: FAIL: 1 of 2 gated metrics regressed" },
+	/* One cell, two distributions (Gate 4). */
+	{ "-row .name pools Foo/a and Foo/b, hiding 32 -> 320",
+	  { IN("base.txt", HDR X6("BenchmarkFoo/a-2 1000 5 ns/op 32 B/op 1 allocs/op\n")
+	                   X6("BenchmarkFoo/b-2 1000 5 ns/op 64 B/op 1 allocs/op\n")),
+	    IN("new.txt", HDR X6("BenchmarkFoo/a-2 1000 5 ns/op 320 B/op 1 allocs/op\n")
+	                  X6("BenchmarkFoo/b-2 1000 5 ns/op 6 B/op 1 allocs/op\n")) },
+	  { "-gate", "-row", ".name", "base.txt", "new.txt" }, 2, NULL,
+	  "gate: could not judge: BenchmarkFoo B/op pools benchmarks that vary in .fullname; judge them "
+	  "apart (do not merge them with -row, -col or -ignore) (and 1 more)" },
+	{ "... without -row it fails",
+	  { IN("base.txt", HDR X6("BenchmarkFoo/a-2 1000 5 ns/op 32 B/op 1 allocs/op\n")
+	                   X6("BenchmarkFoo/b-2 1000 5 ns/op 64 B/op 1 allocs/op\n")),
+	    IN("new.txt", HDR X6("BenchmarkFoo/a-2 1000 5 ns/op 320 B/op 1 allocs/op\n")
+	                  X6("BenchmarkFoo/b-2 1000 5 ns/op 6 B/op 1 allocs/op\n")) },
+	  { "-gate", "base.txt", "new.txt" }, 1, NULL, "gate: FAIL: 1 of 4 gated metrics regressed" },
 	/* Malformed input: every line the gate cannot read is exit 2. */
 	{ "a truncated last line (a killed run)",
 	  { IN("base.txt", BASE6), IN("new.txt", HDR X6(RUN("32", "2")) "BenchmarkX-2\t1000\t5 ns/op\t32 B/") },
@@ -78,6 +125,23 @@ static const struct failopen_case cases[] = {
 	  { IN("base.txt", HDR X6("BenchmarkY-2 1000 5 ns/op 32 B/op 2\n") X6(RUN("32", "2"))),
 	    IN("new.txt", HDR X6(RUN("32", "2")) X6("BenchmarkY-2\t1000\t5 ns/op\t64 B/op\t9 allocs/op\n")) },
 	  { "-gate", "base.txt", "new.txt" }, 2, "base.txt:5: missing units", NULL },
+	{ "a unit given twice in a line (Gate 3)",
+	  { IN("base.txt", BASE6), IN("new.txt", HDR X6("BenchmarkX-2\t1000\t5 ns/op\t32 B/op\t2 allocs/op\t3200 B/op\n")) },
+	  { "-gate", "base.txt", "new.txt" }, 2, "new.txt:5: unit B/op given twice", NULL },
+	{ "... ns/op and sec/op are one unit",
+	  { IN("base.txt", BASE6), IN("new.txt", HDR X6("BenchmarkX-2\t1000\t5 ns/op\t32 B/op\t2 allocs/op\t1 sec/op\n")) },
+	  { "-gate", "base.txt", "new.txt" }, 2, "new.txt:5: unit sec/op given twice", NULL },
+	{ "... plain bstat keeps both values, as benchstat",
+	  { IN("base.txt", BASE6), IN("new.txt", HDR X6("BenchmarkX-2\t1000\t5 ns/op\t32 B/op\t2 allocs/op\t3200 B/op\n")) },
+	  { "base.txt", "new.txt" }, 0, NULL, NULL },
+	{ "a byte order mark before goos: (Gate 13)",
+	  { IN("base.txt", BASE6), IN("new.txt", "\xef\xbb\xbf" BASE6) },
+	  { "-gate", "base.txt", "new.txt" }, 2,
+	  "new.txt:1: UTF-8 byte order mark at the start of the input: remove it", NULL },
+	{ "... before a first result, which benchstat drops unseen",
+	  { IN("base.txt", X6(RUN("32", "2"))), IN("new.txt", "\xef\xbb\xbf" X6(RUN("32", "2"))) },
+	  { "-gate", "base.txt", "new.txt" }, 2,
+	  "new.txt:1: UTF-8 byte order mark at the start of the input: remove it", NULL },
 	{ "plain bstat warns and goes on, as benchstat",
 	  { IN("base.txt", BASE6), IN("new.txt", HDR "BenchmarkX-2 1000 5\n" X6(RUN("32", "2"))) },
 	  { "base.txt", "new.txt" }, 0, "new.txt:5: missing units", NULL },
@@ -111,6 +175,10 @@ static const struct failopen_case cases[] = {
 	{ "negative iterations",
 	  { IN("base.txt", BASE6), IN("new.txt", HDR X6("BenchmarkX-2\t-7\t5 ns/op\t32 B/op\t2 allocs/op\n")) },
 	  { "-gate", "base.txt", "new.txt" }, 2, "new.txt:5: iteration count -7 is not positive", NULL },
+	{ "+Inf B/op is named, not NaN (Gate 16)",
+	  { IN("base.txt", BASE6), IN("new.txt", HDR X6(RUN("+Inf", "2"))) },
+	  { "-gate", "base.txt", "new.txt" }, 2, NULL,
+	  "gate: could not judge: 1 gated metric had a sample that is +Inf" },
 	{ "a custom unit may be negative",
 	  { IN("base.txt", HDR X6("BenchmarkX-2\t1000\t-5 delta/op\t32 B/op\t2 allocs/op\n")),
 	    IN("new.txt", HDR X6("BenchmarkX-2\t1000\t-6 delta/op\t32 B/op\t2 allocs/op\n")) },
@@ -125,6 +193,18 @@ static const struct failopen_case cases[] = {
 	  { IN("base.txt", "pkg: example/a\n" X6(RUN("32", "2"))), IN("new.txt", "pkg: example/b\n" X6(RUN("32", "2"))) },
 	  { "-gate", "-ignore", "pkg", "base.txt", "new.txt" }, 0, NULL,
 	  "gate: PASS: 2 gated metrics, no regression" },
+	{ "-table .file: the remedy is to drop it, -ignore cannot (Gate 14)",
+	  { IN("base.txt", BASE6), IN("new.txt", BASE6) },
+	  { "-gate", "-table", ".file", "base.txt", "new.txt" }, 2, NULL,
+	  "gate: could not judge: no benchmark is in both base.txt and new.txt: their configuration differs "
+	  "(.file: base.txt in base.txt, new.txt in new.txt); to compare them anyway, remove .file from -table" },
+	{ "... a key -table names with an order, beside one to ignore",
+	  { IN("base.txt", "pkg: example/a\ncpu: A\n" X6(RUN("32", "2"))),
+	    IN("new.txt", "pkg: example/b\ncpu: B\n" X6(RUN("32", "2"))) },
+	  { "-gate", "-table", "pkg@alpha,.config", "base.txt", "new.txt" }, 2, NULL,
+	  "gate: could not judge: no benchmark is in both base.txt and new.txt: their configuration differs "
+	  "(pkg: example/a in base.txt, example/b in new.txt; cpu: A in base.txt, B in new.txt); to compare "
+	  "them anyway, add -ignore cpu and remove pkg from -table" },
 	{ "-gate-filter matching nothing",
 	  { IN("base.txt", BASE6), IN("new.txt", BASE6) },
 	  { "-gate", "-gate-filter", ".name:Nope", "base.txt", "new.txt" }, 2, NULL,

@@ -62,7 +62,42 @@ typedef struct run {
 	size_t saved_cap;
 	size_t syntax_errors;       /* lines reported as file:line: ... */
 	size_t gate_filtered;       /* results -gate-filter kept */
+	bs_projection *col_by;      /* with -gate: to find the baseline column */
+	char *col_seen;             /* col_seen[key]: a shown result has that column */
+	size_t col_seen_cap;
 } run;
+
+static void note_column(run *r, int key)
+{
+	size_t old = r->col_seen_cap;
+	bs_grow(&r->col_seen, &r->col_seen_cap, (size_t)key + 1, 1);
+	memset(r->col_seen + old, 0, r->col_seen_cap - old);
+	r->col_seen[key] = 1;
+}
+
+/* The gate's baseline is the column that sorts first among all the
+ * results, as the table builder orders columns; not column 0 of some table,
+ * which lacks the baseline when only the new input has that configuration. */
+static const char *baseline_label(run *r, bs_arena *a)
+{
+	int *keys = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t k = 0; k < r->col_seen_cap; k++)
+		if (r->col_seen[k]) {
+			bs_grow(&keys, &cap, n + 1, sizeof *keys);
+			keys[n++] = (int)k;
+		}
+	if (n == 0)
+		return NULL;
+	bs_sort_keys(r->col_by, keys, n);
+	bs_buf label = { 0 };
+	bs_key_label(r->col_by, keys[0], &label);
+	bs_buf_add(&label, "", 0);
+	const char *s = bs_strdup(a, label.s);
+	bs_buf_free(&label);
+	bs_free(keys);
+	return s;
+}
 
 /* Feeds one result to the builders. Filtering drops values in place, so
  * the gated builder gets a fresh copy of what the reader returned. */
@@ -73,8 +108,11 @@ static void add_result(run *r, bs_result *res)
 		bs_grow(&r->saved, &r->saved_cap, n + 1, sizeof *r->saved);
 		memcpy(r->saved, res->values, n * sizeof *res->values);
 	}
-	if (bs_filter_apply(r->filter, res))
+	if (bs_filter_apply(r->filter, res)) {
 		bs_builder_add(r->shown, res);
+		if (r->col_by)
+			note_column(r, bs_project(r->col_by, res));
+	}
 	if (!r->gated)
 		return;
 	memcpy(res->values, r->saved, n * sizeof *res->values);
@@ -192,6 +230,8 @@ int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **shown, bs_tabl
 	r.shown = bs_builder_new(a, pr[0], pr[1], pr[2], residue);
 	if (r.gate_filter)
 		r.gated = bs_builder_new(a, pr[0], pr[1], pr[2], residue);
+	if (o->gate)
+		r.col_by = pr[2];
 
 	const char **paths = bs_alloc(a, ((size_t)o->nfiles + 1) * sizeof *paths);
 	const char **labels = bs_alloc(a, ((size_t)o->nfiles + 1) * sizeof *labels);
@@ -207,11 +247,14 @@ int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **shown, bs_tabl
 	info->gate_filtered = r.gate_filtered;
 	if (read_status != 0)
 		goto done;
+	if (r.col_by)
+		info->baseline = baseline_label(&r, a);
 	*shown = bs_builder_finish(r.shown, o->confidence, o->alpha, &r.units);
 	if (r.gated)
 		*gated = bs_builder_finish(r.gated, o->confidence, o->alpha, &r.units);
 	status = 0;
 done:
+	bs_free(r.col_seen);
 	bs_builder_free(r.shown);
 	bs_builder_free(r.gated);
 	bs_proc_free(r.proc);
@@ -294,7 +337,7 @@ static int run_gate(const bs_options *o, const gate_config *cfg, bs_arena *a,
                     bs_buf *report, FILE *err)
 {
 	gate_context ctx = { .ninputs = o->nfiles, .col = o->col, .gate_filter = o->gate_filter,
-	                     .gate_filtered = info->gate_filtered };
+	                     .table = o->table, .gate_filtered = info->gate_filtered, .baseline = info->baseline };
 	gate_report r;
 	gate_check(judged, cfg, &ctx, a, &r);
 	if (fmt == BS_FORMAT_MARKDOWN)

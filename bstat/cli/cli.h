@@ -52,6 +52,9 @@ enum bs_format { BS_FORMAT_TEXT, BS_FORMAT_CSV, BS_FORMAT_JSON, BS_FORMAT_MARKDO
 typedef struct bs_build_info {
 	size_t syntax_errors;       /* lines reported as "file:line: message" */
 	size_t gate_filtered;       /* results -gate-filter kept */
+	const char *baseline;       /* with -gate: the label of the first column in
+	                             * the builder's column order (for -col .file the
+	                             * first input), in the arena; NULL: no result */
 } bs_build_info;
 
 /*

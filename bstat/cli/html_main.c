@@ -94,7 +94,7 @@ static int gate_page(const bs_options *o, const gate_config *cfg, bs_arena *a,
                      bs_buf *text)
 {
 	gate_context ctx = { .ninputs = o->nfiles, .col = o->col, .gate_filter = o->gate_filter,
-	                     .gate_filtered = info->gate_filtered };
+	                     .table = o->table, .gate_filtered = info->gate_filtered, .baseline = info->baseline };
 	gate_check(judged, cfg, &ctx, a, r);
 	gate_render_text(r, text);
 	bs_buf_add(text, "", 0);

@@ -245,6 +245,7 @@ static void summarize_cell(bs_builder *b, bs_table *t, bcell *bc, double *values
 		if (bs_nonsingular_fields(b->residue, bc->residue, bc->nres, &names) > 0) {
 			bs_buf_printf(&msg, "benchmarks vary in %s", names.s);
 			note(b->arena, &ns, msg.s);
+			c->varies_in = bs_strdup(b->arena, names.s);
 		}
 		bs_buf_free(&names);
 		bs_buf_free(&msg);

@@ -39,6 +39,8 @@ typedef struct bs_cell {
 	st_summary summary;         /* st_summarize: the median, or the mode for assume=exact */
 	const struct bs_cell *base; /* same row, column 0; NULL in column 0 or when absent */
 	st_comparison cmp;          /* with a base: base vs this cell (x = base, y = this) */
+	const char *varies_in;      /* residue fields its results differ in (the note
+	                             * "benchmarks vary in ..."), or NULL */
 	const char **notes;         /* footnotes on the value: sample, then summary */
 	size_t nnotes;
 	const char **cmp_notes;     /* footnotes on the comparison */
