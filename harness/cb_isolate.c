@@ -304,7 +304,23 @@ static void describe_end(struct cb_strbuf *sb, const struct child *c, const stru
 		cb_sb_puts(sb, "    cbench: malformed results from the benchmark's process\n");
 }
 
-/* The last TAIL_LINES lines of stderr, indented under the failure. */
+/* One line of the child's stderr as the FAIL block shows it: printable
+ * bytes and tabs as they are, others (NUL, escapes, a lone \r) as \xNN,
+ * so that the block is text the reporter can print whole and a byte from
+ * the child cannot end it, redraw the terminal or glue the next line on. */
+static void append_escaped(struct cb_strbuf *sb, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)p[i];
+		if (ch == '\t' || (ch >= 0x20 && ch < 0x7f))
+			cb_sb_append(sb, p + i, 1);
+		else
+			cb_sb_printf(sb, "\\x%02x", ch);
+	}
+}
+
+/* The last TAIL_LINES lines of stderr, indented under the failure, each
+ * ending with a newline (the last one too, whatever the child wrote). */
 static void describe_tail(struct cb_strbuf *sb, const struct child *c)
 {
 	size_t end = c->tail_len;
@@ -322,7 +338,7 @@ static void describe_tail(struct cb_strbuf *sb, const struct child *c)
 		while (j < end && c->tail[j] != '\n')
 			j++;
 		cb_sb_puts(sb, "        ");
-		cb_sb_append(sb, c->tail + i, j - i);
+		append_escaped(sb, c->tail + i, j - i);
 		cb_sb_puts(sb, "\n");
 		i = j + 1;
 	}

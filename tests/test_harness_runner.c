@@ -711,6 +711,31 @@ static void test_crash_isolation(void **state)
 	expect_contains(o.err, "first line\nabort: giving up\n");
 }
 
+
+/* Bytes a crashing benchmark wrote to stderr reach the FAIL block escaped
+ * (a NUL would end the block's text, and the newline after it with it),
+ * and the block ends with a newline even when stderr did not: the next
+ * result line starts a line of its own. */
+static void bench_binary_stderr(cbench_b *b)
+{
+	(void)b;
+	fwrite("bin\0ary\tx\033[K\n", 1, 13, stderr);
+	fputs("no newline at end", stderr);
+	abort();
+}
+
+static void test_crash_stderr_escaped(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkBinary", bench_binary_stderr, 0);
+	cbench_register("BenchmarkNext", bench_alloc13, 0);
+	struct outcome o;
+	run(&o, "-benchtime", "10x", "-cpu", "1", NULL);
+	assert_int_equal(o.rc, 1);
+	expect_contains(o.out, "--- FAIL: BenchmarkBinary\n    signal: aborted (SIGABRT)\n"
+			       "    last lines on stderr:\n        bin\\x00ary\tx\\x1b[K\n"
+			       "        no newline at end\nBenchmarkNext   \t      10\t");
+}
 /* Out of memory in the runner: the first measured run takes every byte
  * the address-space limit leaves (and keeps it), so the runner cannot set
  * up the next repetitions. Each must fail with a message; none may vanish
@@ -1084,6 +1109,7 @@ int main(void)
 		cmocka_unit_test_setup(test_many_sub_names, setup),
 		cmocka_unit_test_setup(test_exit_statuses, setup),
 		cmocka_unit_test_setup(test_crash_isolation, setup),
+		cmocka_unit_test_setup(test_crash_stderr_escaped, setup),
 		cmocka_unit_test_setup(test_big_record, setup),
 		cmocka_unit_test_setup(test_out_of_memory, setup),
 	};
