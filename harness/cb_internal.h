@@ -38,10 +38,17 @@ struct cb_entry {
 	unsigned flags;
 	const char *file; /* __FILE__ of the BENCH, NULL when unknown */
 	const char *pkg;  /* CBENCH_PKG where the BENCH was compiled, or NULL */
+	char *owned;      /* name when the registry rewrote it (freed by reset) */
 };
 size_t cb_registry_count(void);
 const struct cb_entry *cb_registry_get(size_t i);
 void cb_registry_reset(void); /* tests: forget every registration */
+/* Go's rules for the registered names (see cb_registry.c): the number of
+ * problems, each a line appended to msg; 0 when every name may run. */
+int cb_registry_check(struct cb_strbuf *msg);
+/* A name as Go's testing writes it: white space becomes '_', other
+ * unprintable bytes \xNN (cb_runner.c). */
+void cb_name_rewrite(struct cb_strbuf *sb, const char *name);
 /* The default pkg: value (see cb_registry.c), into sb. */
 void cb_registry_pkg(struct cb_strbuf *sb);
 /* The pkg derived from one BENCH's __FILE__ (tests). */

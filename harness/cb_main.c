@@ -193,6 +193,18 @@ static int check_run(const struct cb_config *cfg, FILE *err)
 	return 0;
 }
 
+/* A name Go would refuse stops the program before anything runs. */
+static bool names_ok(FILE *err)
+{
+	struct cb_strbuf msg = {0};
+	int problems = cb_registry_check(&msg);
+	if (problems > 0)
+		fputs(msg.failed ? "cbench: invalid benchmark names (out of memory describing them)\n"
+				 : cb_sb_str(&msg), err);
+	cb_sb_free(&msg);
+	return problems == 0;
+}
+
 int cb_main_io(int argc, char **argv, FILE *out, FILE *err)
 {
 	const char *prog = base_name(argc > 0 ? argv[0] : NULL);
@@ -211,7 +223,7 @@ int cb_main_io(int argc, char **argv, FILE *out, FILE *err)
 		fprintf(out, "cbench %s\n", CBENCH_VERSION);
 		return 0;
 	}
-	if (check_run(&cfg, err))
+	if (check_run(&cfg, err) || !names_ok(err))
 		return 2;
 	if (cfg.list)
 		return list_benchmarks(cfg.list, out, err);

@@ -197,7 +197,7 @@ static void process(struct cb_run *first)
 }
 
 /* Go's rewrite: white space becomes '_', other unprintable bytes \xNN. */
-static void append_rewritten(struct cb_strbuf *sb, const char *name)
+void cb_name_rewrite(struct cb_strbuf *sb, const char *name)
 {
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
 		if (isspace(*p))
@@ -269,7 +269,7 @@ static char *unique_name(struct cb_suite *s, const char *parent, const char *nam
 {
 	struct cb_strbuf base = {0}, full = {0};
 	cb_sb_printf(&base, "%s/", parent);
-	append_rewritten(&base, name);
+	cb_name_rewrite(&base, name);
 	cb_sb_puts(&full, cb_sb_str(&base));
 	for (int k = 1; !full.failed && name_seen(&s->names, cb_sb_str(&full)); k++) {
 		cb_sb_free(&full);

@@ -602,6 +602,44 @@ static void test_exit_statuses(void **state)
 	assert_null(strstr(o.out, "BenchmarkAlloc"));
 }
 
+
+/* cbench_register follows Go's rules for names: a name that does not
+ * begin with "Benchmark" (followed by anything but a lower-case letter),
+ * and one registered twice, stop the program before anything runs (Go
+ * refuses them when it builds the test binary); white space becomes '_',
+ * as in sub-benchmark names, so that the line stays one field. */
+static void test_register_names(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkDup", bench_alloc13, 0);
+	cbench_register("BenchmarkDup", bench_clean, 0);
+	cbench_register("lower", bench_clean, 0);
+	cbench_register("Benchmarklower", bench_clean, 0);
+	cbench_register("BenchmarkFine", bench_clean, 0);
+	struct outcome o;
+	run(&o, "-benchtime", "10x", "-cpu", "1", NULL);
+	assert_int_equal(o.rc, 2);
+	assert_string_equal(o.out, "");
+	expect_contains(o.err, "cbench: \"BenchmarkDup\" is registered 2 times");
+	expect_contains(o.err, "cbench: \"lower\" is not a benchmark name");
+	expect_contains(o.err, "cbench: \"Benchmarklower\" is not a benchmark name");
+	assert_null(strstr(o.err, "BenchmarkFine"));
+	run(&o, "-list", ".", NULL);
+	assert_int_equal(o.rc, 2);
+	assert_string_equal(o.out, "");
+
+	cb_registry_reset();
+	cbench_register("BenchmarkHas space", bench_alloc13, 0);
+	cbench_register("Benchmark", bench_alloc13, 0);
+	cbench_register("Benchmark_x", bench_alloc13, 0);
+	run(&o, "-benchtime", "10x", "-cpu", "1", NULL);
+	assert_int_equal(o.rc, 0);
+	expect_contains(o.out, "\nBenchmarkHas_space \t      10\t");
+	expect_contains(o.out, "\nBenchmark          \t      10\t");
+	expect_contains(o.out, "\nBenchmark_x        \t      10\t");
+	run(&o, "-list", "Has", NULL);
+	assert_string_equal(o.out, "BenchmarkHas_space\n");
+}
 /* ---- crash isolation ---- */
 
 /* cmocka catches crash signals to report a failed test; a benchmark that
@@ -1092,6 +1130,7 @@ int main(void)
 		cmocka_unit_test_setup(test_many_sub_names, setup),
 		cmocka_unit_test_setup(test_pkg_from_file, setup),
 		cmocka_unit_test_setup(test_exit_statuses, setup),
+		cmocka_unit_test_setup(test_register_names, setup),
 		cmocka_unit_test(test_wire),
 	};
 	/* The same output, each benchmark in a child process (the default). */
