@@ -199,6 +199,7 @@ struct cb_reporter {
 	bool exact_counts;   /* B/op and allocs/op are counted: say they are exact */
 	bool header_done;
 	int ran, failed, skipped;
+	int write_errno;     /* the first failed write to out (errno), 0: none */
 	/* progress line state */
 	bool shown;          /* the progress line is on the terminal now */
 	bool err_midline;    /* relayed stderr ended without a newline */

@@ -93,7 +93,6 @@ static int list_benchmarks(const char *pattern, FILE *out, FILE *err)
 		if (cb_matcher_match(&m, e->name, NULL))
 			cb_report_list(&rp, e->name);
 	}
-	fflush(out);
 	cb_matcher_free(&m);
 	return 0;
 }
@@ -173,6 +172,11 @@ static int run_suite(const struct cb_config *cfg, FILE *out, FILE *err)
 			status = 1;
 	}
 	cb_report_end(&s.rep, status == 0);
+	if (rp->write_errno) {
+		fprintf(err, "cbench: writing the results: %s\n", strerror(rp->write_errno));
+		clearerr(out); /* reported: cb_main_io need not again */
+		status = 2;
+	}
 	cb_suite_free(&s);
 	return status;
 }
@@ -205,7 +209,22 @@ static bool names_ok(FILE *err)
 	return problems == 0;
 }
 
+static int main_io(int argc, char **argv, FILE *out, FILE *err);
+
+/* Whatever was asked for (results, -list, -h, -version), output that could
+ * not be written is an error: exit 2, never a pass. */
 int cb_main_io(int argc, char **argv, FILE *out, FILE *err)
+{
+	int status = main_io(argc, argv, out, err);
+	int failed = fflush(out) != 0 ? errno : 0;
+	if (failed || ferror(out)) {
+		fprintf(err, "cbench: writing the results: %s\n", strerror(failed ? failed : EIO));
+		status = 2;
+	}
+	return status;
+}
+
+static int main_io(int argc, char **argv, FILE *out, FILE *err)
 {
 	const char *prog = base_name(argc > 0 ? argv[0] : NULL);
 	struct cb_config cfg;

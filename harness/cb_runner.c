@@ -394,6 +394,8 @@ void cb_suite_run(struct cb_suite *s)
 		else
 			cb_run_entry(s, e);
 		cb_report_finished(&s->rep);
+		if (s->rep.write_errno)
+			break; /* results nobody can read: the run has failed (exit 2) */
 	}
 }
 

@@ -56,5 +56,26 @@ done
 expect 0 'ThreadOnce(-[0-9]+)? .*[[:space:]]0 B/op[[:space:]]+0 allocs/op$' -bench ThreadOnce -benchtime 1x -timeout 0
 expect 0 '^\{"name":"BenchmarkPass(-[0-9]+)?","status":"ok",.*"allocs_per_op":1,' -bench Pass -benchtime 10x -json
 
+# a write error on stdout (a full disk) is an error, not a pass: exit 2 and
+# say so, in text and -json, isolated or not, and for -list
+full() { # STATUS PATTERN ARGS...: like expect, stdout to /dev/full
+  local want=$1 pattern=$2 got=0
+  shift 2
+  "$bin" "$@" >/dev/full 2>"$tmp/err" || got=$?
+  if [ "$got" != "$want" ] || ! grep -qE -- "$pattern" "$tmp/err"; then
+    echo "FAIL: cli_bench $* >/dev/full -> status $got (want $want), stderr:"
+    cat "$tmp/err"
+    failures=$((failures + 1))
+  fi
+}
+if [ -w /dev/full ]; then
+  full 2 '^cbench: writing the results: No space left on device$' -bench Pass -benchtime 10x
+  full 2 '^cbench: writing the results: No space left on device$' -bench Pass -benchtime 10x -json
+  full 2 '^cbench: writing the results: No space left on device$' -bench Pass -benchtime 10x -isolate=false
+  full 2 '^cbench: writing the results: ' -list .
+else
+  echo "skip: no writable /dev/full"
+fi
+
 [ "$failures" = 0 ] || exit 1
 echo "ok: command-line behaviour"
