@@ -18,7 +18,12 @@
  * arrives and keeps the last lines for a FAIL block.
  *
  * -timeout applies to each child: one that hangs is killed (SIGKILL) and
- * the suite goes on. What the parent waits on: the two pipes and a pidfd
+ * the suite goes on. Each child leads a process group of its own, and the
+ * parent kills that group on a timeout and again when the child has ended,
+ * before reaping it (so the group's id cannot have been reused): processes
+ * a benchmark started and left behind die with it, instead of holding the
+ * output pipe open (`./bench | cat` would never end). One that left the
+ * group (setsid) is beyond reach. What the parent waits on: the two pipes and a pidfd
  * for the child's exit (a child may close its pipes, or leave a process
  * holding them, and still run or exit), with a 200 ms tick for the
  * progress line. */
@@ -76,9 +81,12 @@ static void send_sample(int fd, size_t i)
 CBENCH_NORETURN_ static void child_main(struct cb_suite *s, const struct cb_entry *e,
 					int res_fd, int err_fd, uint64_t salt, pid_t parent)
 {
-	/* A parent killed (a cancelled CI job) takes a hanging child with it. */
+	/* A parent killed (a cancelled CI job) takes a hanging child with it.
+	 * Its own process group: what it starts can be killed with it (the
+	 * parent makes the same call, so the group exists whoever runs first). */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
 		_exit(127);
+	setpgid(0, 0);
 	if (dup2(err_fd, STDERR_FILENO) < 0)
 		_exit(127);
 	close(err_fd);
@@ -209,17 +217,35 @@ static void drain(struct cb_suite *s, struct child *c, int i)
 		c->corrupt = true;
 }
 
-/* A program that ignores SIGCHLD has its children reaped by the kernel:
- * then there is no status to read (ECHILD), only the end. */
+/* Kills the child's process group: the child (when it is still running)
+ * and whatever it left behind in it. */
+static void kill_group(const struct child *c)
+{
+	kill(-c->pid, SIGKILL);
+	kill(c->pid, SIGKILL); /* in case the group could not be made */
+}
+
+/* Whether the child has ended, and then its group is killed and the child
+ * reaped. It is seen ended without being reaped (WNOWAIT): until it is,
+ * its pid, the group's id, cannot name another process. A program that
+ * ignores SIGCHLD has its children reaped by the kernel: then there is no
+ * status to read (ECHILD), only the end, and a group of leftovers (whose
+ * id is still theirs while they live) is killed. */
 static bool reaped(struct child *c)
 {
-	pid_t got = waitpid(c->pid, &c->status, WNOHANG);
-	if (got < 0 && errno == ECHILD) {
+	siginfo_t info = {0};
+	if (waitid(P_PID, (id_t)c->pid, &info, WEXITED | WNOHANG | WNOWAIT) < 0 && errno == ECHILD) {
+		kill(-c->pid, SIGKILL);
 		c->status = 0;
 		c->status_unknown = true;
 		return true;
 	}
-	return got == c->pid;
+	if (info.si_pid != c->pid)
+		return false;
+	kill_group(c);
+	while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
+		;
+	return true;
 }
 
 static int wait_ms(const struct child *c, int64_t deadline)
@@ -250,7 +276,7 @@ static void watch(struct cb_suite *s, struct child *c)
 		if (reaped(c))
 			break;
 		if (deadline > 0 && cb_monotonic_ns() >= deadline) {
-			kill(c->pid, SIGKILL);
+			kill_group(c);
 			while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
 				;
 			c->timed_out = true;
@@ -404,6 +430,8 @@ void cb_isolate_entry(struct cb_suite *s, const struct cb_entry *e)
 		close(err[0]);
 		child_main(s, e, res[1], err[1], salt, parent);
 	}
+	if (pid > 0)
+		setpgid(pid, pid);
 	close(res[1]);
 	close(err[1]);
 	if (pid < 0) {
