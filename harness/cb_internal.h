@@ -241,6 +241,7 @@ struct cb_suite {
 	int max_len, ext_len;
 	int wire_fd;       /* >= 0 in a child: records go to the parent (cb_wire.c) */
 	bool wire_failed;  /* the parent stopped reading */
+	bool profile_cut;  /* -memprofile: a benchmark's process died; its last run is missing */
 	/* sub-benchmark names seen, for Go's "#01" de-duplication */
 	struct cb_name_set names;
 };
@@ -313,6 +314,9 @@ void cb_emit_failure(struct cb_suite *s, const char *name, const char *msg);
 /* Runs e in a child process and reports what it sent; a child that dies,
  * exits early or outlives -timeout is reported as a FAIL block. */
 void cb_isolate_entry(struct cb_suite *s, const struct cb_entry *e);
+/* In a child with -memprofile: sends the profile samples kept since the
+ * last call to the parent (nothing otherwise). */
+void cb_isolate_send_kept(struct cb_suite *s);
 
 /* ---- the child -> parent protocol (cb_wire.c) ---- */
 enum cb_msg_type { CB_MSG_START = 1, CB_MSG_RECORD, CB_MSG_SITE, CB_MSG_DONE };

@@ -12,8 +12,11 @@
  * them (cb_report.c), so output order and figures are the same either way.
  * Hooks count per process: the child counts its own allocations, and its
  * records carry the counts. With -memprofile the child starts from an
- * empty profile and, when it finishes, sends the samples of its measured
- * runs with their labels; the parent keeps them as its own. The child's
+ * empty profile and sends the samples of each measured run, with their
+ * labels, as soon as the runner keeps it, before the run's record: a crash
+ * later in the same child costs the profile nothing that was printed. The
+ * parent keeps them as its own; when a child dies, the profile is marked
+ * incomplete (it lacks the run that died). The child's
  * stderr goes through a pipe: the parent passes it on to its stderr as it
  * arrives and keeps the last lines for a FAIL block.
  *
@@ -68,14 +71,28 @@ static void send_sample(int fd, size_t i)
 	const struct cb_site *site = cb_profwin_sample(i, &bench, &rep, &n);
 	size_t len = sizeof *site + 2 * sizeof(int64_t) + strlen(bench);
 	unsigned char *msg = malloc(len);
-	if (!msg)
-		return; /* the parent's profile misses it; DONE says lossy */
+	if (!msg) {
+		cb_profwin_mark_lossy(); /* the parent's profile misses it; DONE says so */
+		return;
+	}
 	memcpy(msg, site, sizeof *site);
 	memcpy(msg + sizeof *site, &rep, sizeof rep);
 	memcpy(msg + sizeof *site + sizeof rep, &n, sizeof n);
 	memcpy(msg + sizeof *site + 2 * sizeof rep, bench, strlen(bench));
-	cb_wire_send(fd, CB_MSG_SITE, msg, len);
+	if (!cb_wire_send(fd, CB_MSG_SITE, msg, len))
+		cb_profwin_mark_lossy();
 	free(msg);
+}
+
+void cb_isolate_send_kept(struct cb_suite *s)
+{
+	static size_t sent; /* per child: the parent never sends */
+	if (s->wire_fd < 0 || !s->cfg->memprofile)
+		return;
+	cb_hooks_suppress_begin(); /* the harness's allocations, not the benchmark's */
+	for (; sent < cb_profwin_nsamples(); sent++)
+		send_sample(s->wire_fd, sent);
+	cb_hooks_suppress_end();
 }
 
 CBENCH_NORETURN_ static void child_main(struct cb_suite *s, const struct cb_entry *e,
@@ -94,8 +111,7 @@ CBENCH_NORETURN_ static void child_main(struct cb_suite *s, const struct cb_entr
 	if (s->cfg->memprofile)
 		cb_profile_fork_child(salt);
 	cb_run_entry(s, e);
-	for (size_t i = 0; s->cfg->memprofile && i < cb_profwin_nsamples(); i++)
-		send_sample(res_fd, i);
+	cb_isolate_send_kept(s); /* nothing is left unsent; this keeps it so */
 	struct {
 		int32_t width;
 		int32_t lossy;
@@ -382,6 +398,8 @@ static void report_end(struct cb_suite *s, const struct cb_entry *e, struct chil
 		cb_profile_mark_lossy();
 	if (ended_well(c))
 		return;
+	if (s->cfg->memprofile)
+		s->profile_cut = true;
 	struct cb_strbuf name = {0}, msg = {0};
 	if (c->running && !c->running_reported)
 		cb_sb_puts(&name, c->running);

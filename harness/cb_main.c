@@ -117,7 +117,7 @@ static bool memprofile_begin(const struct cb_config *cfg, FILE *err)
 	return true;
 }
 
-static bool memprofile_end(const struct cb_config *cfg, FILE *err)
+static bool memprofile_end(const struct cb_config *cfg, bool cut, FILE *err)
 {
 	cb_profile_stop();
 	char msg[1024];
@@ -127,6 +127,9 @@ static bool memprofile_end(const struct cb_config *cfg, FILE *err)
 	else if (cb_profile_lossy())
 		fprintf(err, "cbench: warning: -memprofile: out of memory while profiling; "
 			     "some samples are missing\n");
+	if (ok && cut)
+		fprintf(err, "cbench: warning: -memprofile: the profile is incomplete: a benchmark's "
+			     "process died, and the run it died in is missing\n");
 	cb_profile_reset();
 	return ok;
 }
@@ -163,7 +166,7 @@ static int run_suite(const struct cb_config *cfg, FILE *out, FILE *err)
 		watchdog_stop(&w);
 	const struct cb_reporter *rp = &s.rep;
 	int status = rp->failed || rp->skipped ? 1 : 0;
-	if (cfg->memprofile && !memprofile_end(cfg, err))
+	if (cfg->memprofile && !memprofile_end(cfg, s.profile_cut, err))
 		status = 2;
 	cb_report_close(&s.rep);
 	if (rp->ran + rp->failed + rp->skipped == 0) {

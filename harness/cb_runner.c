@@ -156,8 +156,10 @@ static void measure(struct cb_run *r, const char *name)
 {
 	cb_emit_start(r->suite, name);
 	cb_calibrate(r);
-	if (!r->failed && !r->skipped)
+	if (!r->failed && !r->skipped) {
 		cb_profwin_keep(name, r->bh.n); /* the profile: measured runs only */
+		cb_isolate_send_kept(r->suite); /* before a later crash can lose them */
+	}
 	cb_counters_take(r);
 	cb_measure_retained(r);
 	if (r->skipped)
