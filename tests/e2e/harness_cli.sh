@@ -43,6 +43,13 @@ expect 1 '^    test timed out after 300ms; killed$' -bench Slow -benchtime 10s -
 expect 1 '^BenchmarkThreadOnce(-[0-9]+)? ' -bench 'Slow|ThreadOnce' -benchtime 6x -timeout 300ms
 expect 1 'test timed out after 300ms' -bench Slow -benchtime 10s -timeout 300ms -isolate=false
 expect 1 '	running: BenchmarkSlow' -bench Slow -benchtime 10s -timeout 300ms -isolate=false
+# exit() while a benchmark runs is a failure, also without isolation (Go
+# reports an unexpected os.Exit during a test): a FAIL block, exit status 1
+expect 1 '^--- FAIL: BenchmarkExit(-[0-9]+)?$' -bench Exit -benchtime 1x -isolate=false
+expect 1 '^    cbench: the benchmark called exit\(0\) while running$' -bench Exit -benchtime 1x -isolate=false
+expect 1 '^FAIL$' -bench Exit -benchtime 1x -isolate=false
+CLI_EXIT_STATUS=7 expect 1 '^    cbench: the benchmark called exit\(7\) while running$' -bench Exit -isolate=false
+expect 1 '^    exit status 0: the benchmark ended its process before finishing$' -bench Exit -benchtime 1x
 # go test habits: -run '^$' (no tests here), -test. prefixes, -version, -h
 expect 0 '^BenchmarkPass(-[0-9]+)? .*10 B/op.*1 allocs/op$' -run '^$' -bench Pass -benchtime 10x
 expect 0 '^BenchmarkPass(-[0-9]+)? ' -test.run='^$' -test.bench=Pass -test.benchtime=10x
