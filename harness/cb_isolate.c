@@ -386,6 +386,20 @@ static void describe_tail(struct cb_strbuf *sb, const struct child *c)
 	}
 }
 
+/* A crash in a sub-benchmark costs its parent the rest of its run: later
+ * sub-benchmarks, repetitions and -cpu values. Their names exist only in
+ * the code that was to call cbench_run, so the block names whose they
+ * were. */
+static void describe_unreached(struct cb_strbuf *sb, const struct child *c,
+			       const struct cb_entry *e)
+{
+	size_t len = strlen(e->name);
+	if (!c->running || strncmp(c->running, e->name, len) != 0 || c->running[len] != '/')
+		return;
+	cb_sb_printf(sb, "    not run: what %s had left to run after %s (later sub-benchmarks, "
+			 "repetitions, -cpu values)\n", e->name, c->running);
+}
+
 static bool ended_well(const struct child *c)
 {
 	return c->done && !c->corrupt && !c->timed_out && WIFEXITED(c->status) &&
@@ -407,6 +421,7 @@ static void report_end(struct cb_suite *s, const struct cb_entry *e, struct chil
 		cb_bench_name(&name, e->name, s->cfg->cpus[0]);
 	describe_end(&msg, c, s->cfg);
 	describe_tail(&msg, c);
+	describe_unreached(&msg, c, e);
 	cb_emit_failure(s, name.failed ? e->name : cb_sb_str(&name),
 			msg.failed ? "    cbench: the benchmark's process failed\n" : cb_sb_str(&msg));
 	cb_sb_free(&name);

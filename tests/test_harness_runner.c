@@ -741,7 +741,11 @@ static void test_crash_isolation(void **state)
 	/* a sub-benchmark's crash names it; its finished sibling is kept */
 	expect_contains(o.out, "BenchmarkSubCrash/ok         \t      10\t      1000 ns/op\t       8 B/op\t"
 			       "       1 allocs/op\n--- FAIL: BenchmarkSubCrash/boom\n"
-			       "    signal: segmentation fault (SIGSEGV)\n");
+			       "    signal: segmentation fault (SIGSEGV)\n"
+			       "    not run: what BenchmarkSubCrash had left to run after "
+			       "BenchmarkSubCrash/boom (later sub-benchmarks, repetitions, -cpu values)\n");
+	/* a top-level benchmark's crash leaves nothing of it unnamed */
+	expect_contains(o.out, "--- FAIL: BenchmarkSegv\n    signal: segmentation fault (SIGSEGV)\n--- ");
 	expect_contains(o.out, "BenchmarkLate     \t      10\t      1000 ns/op\t       0 B/op\t       0 allocs/op\n"
 			       "--- FAIL: BenchmarkLate\n    signal: bus error (SIGBUS)\n");
 	expect_contains(o.out, "\nFAIL\n");
