@@ -38,10 +38,17 @@ struct cb_entry {
 	unsigned flags;
 	const char *file; /* __FILE__ of the BENCH, NULL when unknown */
 	const char *pkg;  /* CBENCH_PKG where the BENCH was compiled, or NULL */
+	char *owned;      /* name when the registry rewrote it (freed by reset) */
 };
 size_t cb_registry_count(void);
 const struct cb_entry *cb_registry_get(size_t i);
 void cb_registry_reset(void); /* tests: forget every registration */
+/* Go's rules for the registered names (see cb_registry.c): the number of
+ * problems, each a line appended to msg; 0 when every name may run. */
+int cb_registry_check(struct cb_strbuf *msg);
+/* A name as Go's testing writes it: white space becomes '_', other
+ * unprintable bytes \xNN (cb_runner.c). */
+void cb_name_rewrite(struct cb_strbuf *sb, const char *name);
 /* The default pkg: value (see cb_registry.c), into sb. */
 void cb_registry_pkg(struct cb_strbuf *sb);
 /* The pkg derived from one BENCH's __FILE__ (tests). */
@@ -192,6 +199,7 @@ struct cb_reporter {
 	bool exact_counts;   /* B/op and allocs/op are counted: say they are exact */
 	bool header_done;
 	int ran, failed, skipped;
+	int write_errno;     /* the first failed write to out (errno), 0: none */
 	/* progress line state */
 	bool shown;          /* the progress line is on the terminal now */
 	bool err_midline;    /* relayed stderr ended without a newline */
@@ -233,6 +241,7 @@ struct cb_suite {
 	int max_len, ext_len;
 	int wire_fd;       /* >= 0 in a child: records go to the parent (cb_wire.c) */
 	bool wire_failed;  /* the parent stopped reading */
+	bool profile_cut;  /* -memprofile: a benchmark's process died; its last run is missing */
 	/* sub-benchmark names seen, for Go's "#01" de-duplication */
 	struct cb_name_set names;
 };
@@ -305,6 +314,9 @@ void cb_emit_failure(struct cb_suite *s, const char *name, const char *msg);
 /* Runs e in a child process and reports what it sent; a child that dies,
  * exits early or outlives -timeout is reported as a FAIL block. */
 void cb_isolate_entry(struct cb_suite *s, const struct cb_entry *e);
+/* In a child with -memprofile: sends the profile samples kept since the
+ * last call to the parent (nothing otherwise). */
+void cb_isolate_send_kept(struct cb_suite *s);
 
 /* ---- the child -> parent protocol (cb_wire.c) ---- */
 enum cb_msg_type { CB_MSG_START = 1, CB_MSG_RECORD, CB_MSG_SITE, CB_MSG_DONE };

@@ -12,13 +12,21 @@
  * them (cb_report.c), so output order and figures are the same either way.
  * Hooks count per process: the child counts its own allocations, and its
  * records carry the counts. With -memprofile the child starts from an
- * empty profile and, when it finishes, sends the samples of its measured
- * runs with their labels; the parent keeps them as its own. The child's
+ * empty profile and sends the samples of each measured run, with their
+ * labels, as soon as the runner keeps it, before the run's record: a crash
+ * later in the same child costs the profile nothing that was printed. The
+ * parent keeps them as its own; when a child dies, the profile is marked
+ * incomplete (it lacks the run that died). The child's
  * stderr goes through a pipe: the parent passes it on to its stderr as it
  * arrives and keeps the last lines for a FAIL block.
  *
  * -timeout applies to each child: one that hangs is killed (SIGKILL) and
- * the suite goes on. What the parent waits on: the two pipes and a pidfd
+ * the suite goes on. Each child leads a process group of its own, and the
+ * parent kills that group on a timeout and again when the child has ended,
+ * before reaping it (so the group's id cannot have been reused): processes
+ * a benchmark started and left behind die with it, instead of holding the
+ * output pipe open (`./bench | cat` would never end). One that left the
+ * group (setsid) is beyond reach. What the parent waits on: the two pipes and a pidfd
  * for the child's exit (a child may close its pipes, or leave a process
  * holding them, and still run or exit), with a 200 ms tick for the
  * progress line. */
@@ -63,22 +71,39 @@ static void send_sample(int fd, size_t i)
 	const struct cb_site *site = cb_profwin_sample(i, &bench, &rep, &n);
 	size_t len = sizeof *site + 2 * sizeof(int64_t) + strlen(bench);
 	unsigned char *msg = malloc(len);
-	if (!msg)
-		return; /* the parent's profile misses it; DONE says lossy */
+	if (!msg) {
+		cb_profwin_mark_lossy(); /* the parent's profile misses it; DONE says so */
+		return;
+	}
 	memcpy(msg, site, sizeof *site);
 	memcpy(msg + sizeof *site, &rep, sizeof rep);
 	memcpy(msg + sizeof *site + sizeof rep, &n, sizeof n);
 	memcpy(msg + sizeof *site + 2 * sizeof rep, bench, strlen(bench));
-	cb_wire_send(fd, CB_MSG_SITE, msg, len);
+	if (!cb_wire_send(fd, CB_MSG_SITE, msg, len))
+		cb_profwin_mark_lossy();
 	free(msg);
+}
+
+void cb_isolate_send_kept(struct cb_suite *s)
+{
+	static size_t sent; /* per child: the parent never sends */
+	if (s->wire_fd < 0 || !s->cfg->memprofile)
+		return;
+	cb_hooks_suppress_begin(); /* the harness's allocations, not the benchmark's */
+	for (; sent < cb_profwin_nsamples(); sent++)
+		send_sample(s->wire_fd, sent);
+	cb_hooks_suppress_end();
 }
 
 CBENCH_NORETURN_ static void child_main(struct cb_suite *s, const struct cb_entry *e,
 					int res_fd, int err_fd, uint64_t salt, pid_t parent)
 {
-	/* A parent killed (a cancelled CI job) takes a hanging child with it. */
+	/* A parent killed (a cancelled CI job) takes a hanging child with it.
+	 * Its own process group: what it starts can be killed with it (the
+	 * parent makes the same call, so the group exists whoever runs first). */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
 		_exit(127);
+	setpgid(0, 0);
 	if (dup2(err_fd, STDERR_FILENO) < 0)
 		_exit(127);
 	close(err_fd);
@@ -86,8 +111,7 @@ CBENCH_NORETURN_ static void child_main(struct cb_suite *s, const struct cb_entr
 	if (s->cfg->memprofile)
 		cb_profile_fork_child(salt);
 	cb_run_entry(s, e);
-	for (size_t i = 0; s->cfg->memprofile && i < cb_profwin_nsamples(); i++)
-		send_sample(res_fd, i);
+	cb_isolate_send_kept(s); /* nothing is left unsent; this keeps it so */
 	struct {
 		int32_t width;
 		int32_t lossy;
@@ -209,17 +233,35 @@ static void drain(struct cb_suite *s, struct child *c, int i)
 		c->corrupt = true;
 }
 
-/* A program that ignores SIGCHLD has its children reaped by the kernel:
- * then there is no status to read (ECHILD), only the end. */
+/* Kills the child's process group: the child (when it is still running)
+ * and whatever it left behind in it. */
+static void kill_group(const struct child *c)
+{
+	kill(-c->pid, SIGKILL);
+	kill(c->pid, SIGKILL); /* in case the group could not be made */
+}
+
+/* Whether the child has ended, and then its group is killed and the child
+ * reaped. It is seen ended without being reaped (WNOWAIT): until it is,
+ * its pid, the group's id, cannot name another process. A program that
+ * ignores SIGCHLD has its children reaped by the kernel: then there is no
+ * status to read (ECHILD), only the end, and a group of leftovers (whose
+ * id is still theirs while they live) is killed. */
 static bool reaped(struct child *c)
 {
-	pid_t got = waitpid(c->pid, &c->status, WNOHANG);
-	if (got < 0 && errno == ECHILD) {
+	siginfo_t info = {0};
+	if (waitid(P_PID, (id_t)c->pid, &info, WEXITED | WNOHANG | WNOWAIT) < 0 && errno == ECHILD) {
+		kill(-c->pid, SIGKILL);
 		c->status = 0;
 		c->status_unknown = true;
 		return true;
 	}
-	return got == c->pid;
+	if (info.si_pid != c->pid)
+		return false;
+	kill_group(c);
+	while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
+		;
+	return true;
 }
 
 static int wait_ms(const struct child *c, int64_t deadline)
@@ -250,7 +292,7 @@ static void watch(struct cb_suite *s, struct child *c)
 		if (reaped(c))
 			break;
 		if (deadline > 0 && cb_monotonic_ns() >= deadline) {
-			kill(c->pid, SIGKILL);
+			kill_group(c);
 			while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
 				;
 			c->timed_out = true;
@@ -304,7 +346,23 @@ static void describe_end(struct cb_strbuf *sb, const struct child *c, const stru
 		cb_sb_puts(sb, "    cbench: malformed results from the benchmark's process\n");
 }
 
-/* The last TAIL_LINES lines of stderr, indented under the failure. */
+/* One line of the child's stderr as the FAIL block shows it: printable
+ * bytes and tabs as they are, others (NUL, escapes, a lone \r) as \xNN,
+ * so that the block is text the reporter can print whole and a byte from
+ * the child cannot end it, redraw the terminal or glue the next line on. */
+static void append_escaped(struct cb_strbuf *sb, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)p[i];
+		if (ch == '\t' || (ch >= 0x20 && ch < 0x7f))
+			cb_sb_append(sb, p + i, 1);
+		else
+			cb_sb_printf(sb, "\\x%02x", ch);
+	}
+}
+
+/* The last TAIL_LINES lines of stderr, indented under the failure, each
+ * ending with a newline (the last one too, whatever the child wrote). */
 static void describe_tail(struct cb_strbuf *sb, const struct child *c)
 {
 	size_t end = c->tail_len;
@@ -322,10 +380,24 @@ static void describe_tail(struct cb_strbuf *sb, const struct child *c)
 		while (j < end && c->tail[j] != '\n')
 			j++;
 		cb_sb_puts(sb, "        ");
-		cb_sb_append(sb, c->tail + i, j - i);
+		append_escaped(sb, c->tail + i, j - i);
 		cb_sb_puts(sb, "\n");
 		i = j + 1;
 	}
+}
+
+/* A crash in a sub-benchmark costs its parent the rest of its run: later
+ * sub-benchmarks, repetitions and -cpu values. Their names exist only in
+ * the code that was to call cbench_run, so the block names whose they
+ * were. */
+static void describe_unreached(struct cb_strbuf *sb, const struct child *c,
+			       const struct cb_entry *e)
+{
+	size_t len = strlen(e->name);
+	if (!c->running || strncmp(c->running, e->name, len) != 0 || c->running[len] != '/')
+		return;
+	cb_sb_printf(sb, "    not run: what %s had left to run after %s (later sub-benchmarks, "
+			 "repetitions, -cpu values)\n", e->name, c->running);
 }
 
 static bool ended_well(const struct child *c)
@@ -340,6 +412,8 @@ static void report_end(struct cb_suite *s, const struct cb_entry *e, struct chil
 		cb_profile_mark_lossy();
 	if (ended_well(c))
 		return;
+	if (s->cfg->memprofile)
+		s->profile_cut = true;
 	struct cb_strbuf name = {0}, msg = {0};
 	if (c->running && !c->running_reported)
 		cb_sb_puts(&name, c->running);
@@ -347,6 +421,7 @@ static void report_end(struct cb_suite *s, const struct cb_entry *e, struct chil
 		cb_bench_name(&name, e->name, s->cfg->cpus[0]);
 	describe_end(&msg, c, s->cfg);
 	describe_tail(&msg, c);
+	describe_unreached(&msg, c, e);
 	cb_emit_failure(s, name.failed ? e->name : cb_sb_str(&name),
 			msg.failed ? "    cbench: the benchmark's process failed\n" : cb_sb_str(&msg));
 	cb_sb_free(&name);
@@ -388,6 +463,8 @@ void cb_isolate_entry(struct cb_suite *s, const struct cb_entry *e)
 		close(err[0]);
 		child_main(s, e, res[1], err[1], salt, parent);
 	}
+	if (pid > 0)
+		setpgid(pid, pid);
 	close(res[1]);
 	close(err[1]);
 	if (pid < 0) {

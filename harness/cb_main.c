@@ -93,7 +93,6 @@ static int list_benchmarks(const char *pattern, FILE *out, FILE *err)
 		if (cb_matcher_match(&m, e->name, NULL))
 			cb_report_list(&rp, e->name);
 	}
-	fflush(out);
 	cb_matcher_free(&m);
 	return 0;
 }
@@ -118,7 +117,7 @@ static bool memprofile_begin(const struct cb_config *cfg, FILE *err)
 	return true;
 }
 
-static bool memprofile_end(const struct cb_config *cfg, FILE *err)
+static bool memprofile_end(const struct cb_config *cfg, bool cut, FILE *err)
 {
 	cb_profile_stop();
 	char msg[1024];
@@ -128,6 +127,9 @@ static bool memprofile_end(const struct cb_config *cfg, FILE *err)
 	else if (cb_profile_lossy())
 		fprintf(err, "cbench: warning: -memprofile: out of memory while profiling; "
 			     "some samples are missing\n");
+	if (ok && cut)
+		fprintf(err, "cbench: warning: -memprofile: the profile is incomplete: a benchmark's "
+			     "process died, and the run it died in is missing\n");
 	cb_profile_reset();
 	return ok;
 }
@@ -164,7 +166,7 @@ static int run_suite(const struct cb_config *cfg, FILE *out, FILE *err)
 		watchdog_stop(&w);
 	const struct cb_reporter *rp = &s.rep;
 	int status = rp->failed || rp->skipped ? 1 : 0;
-	if (cfg->memprofile && !memprofile_end(cfg, err))
+	if (cfg->memprofile && !memprofile_end(cfg, s.profile_cut, err))
 		status = 2;
 	cb_report_close(&s.rep);
 	if (rp->ran + rp->failed + rp->skipped == 0) {
@@ -173,6 +175,11 @@ static int run_suite(const struct cb_config *cfg, FILE *out, FILE *err)
 			status = 1;
 	}
 	cb_report_end(&s.rep, status == 0);
+	if (rp->write_errno) {
+		fprintf(err, "cbench: writing the results: %s\n", strerror(rp->write_errno));
+		clearerr(out); /* reported: cb_main_io need not again */
+		status = 2;
+	}
 	cb_suite_free(&s);
 	return status;
 }
@@ -193,7 +200,34 @@ static int check_run(const struct cb_config *cfg, FILE *err)
 	return 0;
 }
 
+/* A name Go would refuse stops the program before anything runs. */
+static bool names_ok(FILE *err)
+{
+	struct cb_strbuf msg = {0};
+	int problems = cb_registry_check(&msg);
+	if (problems > 0)
+		fputs(msg.failed ? "cbench: invalid benchmark names (out of memory describing them)\n"
+				 : cb_sb_str(&msg), err);
+	cb_sb_free(&msg);
+	return problems == 0;
+}
+
+static int main_io(int argc, char **argv, FILE *out, FILE *err);
+
+/* Whatever was asked for (results, -list, -h, -version), output that could
+ * not be written is an error: exit 2, never a pass. */
 int cb_main_io(int argc, char **argv, FILE *out, FILE *err)
+{
+	int status = main_io(argc, argv, out, err);
+	int failed = fflush(out) != 0 ? errno : 0;
+	if (failed || ferror(out)) {
+		fprintf(err, "cbench: writing the results: %s\n", strerror(failed ? failed : EIO));
+		status = 2;
+	}
+	return status;
+}
+
+static int main_io(int argc, char **argv, FILE *out, FILE *err)
 {
 	const char *prog = base_name(argc > 0 ? argv[0] : NULL);
 	struct cb_config cfg;
@@ -211,7 +245,7 @@ int cb_main_io(int argc, char **argv, FILE *out, FILE *err)
 		fprintf(out, "cbench %s\n", CBENCH_VERSION);
 		return 0;
 	}
-	if (check_run(&cfg, err))
+	if (check_run(&cfg, err) || !names_ok(err))
 		return 2;
 	if (cfg.list)
 		return list_benchmarks(cfg.list, out, err);

@@ -14,6 +14,7 @@
  * (which may be the same terminal) or stderr, and drawn again after. */
 #include "cb_internal.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -146,6 +147,15 @@ static void count(struct cb_reporter *rp, const struct cb_record *rec)
 		rp->skipped++;
 }
 
+/* Every record is flushed, so a failed write shows at the record that
+ * met it, with its errno; the first one is kept for the exit status. */
+static void flush_out(struct cb_reporter *rp)
+{
+	int failed = fflush(rp->out) != 0 ? errno : 0;
+	if (!rp->write_errno && (failed || ferror(rp->out)))
+		rp->write_errno = failed ? failed : EIO;
+}
+
 void cb_report_record(struct cb_reporter *rp, const struct cb_record *rec)
 {
 	erase_progress(rp);
@@ -154,7 +164,7 @@ void cb_report_record(struct cb_reporter *rp, const struct cb_record *rec)
 		render_text(rp, rec);
 	else if (rec->kind == CB_REC_RESULT || rec->kind == CB_REC_FAIL || rec->kind == CB_REC_SKIP)
 		cb_json_record(rp->out, rp->sys, rp->pkg, rec);
-	fflush(rp->out);
+	flush_out(rp);
 	draw_progress(rp);
 }
 
@@ -163,7 +173,7 @@ void cb_report_end(struct cb_reporter *rp, bool ok)
 	erase_progress(rp);
 	if (!rp->json)
 		fprintf(rp->out, "%s\n", ok ? "PASS" : "FAIL");
-	fflush(rp->out);
+	flush_out(rp);
 }
 
 void cb_report_list(struct cb_reporter *rp, const char *name)

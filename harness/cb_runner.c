@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char oom_msg[] = "    cbench: out of memory in the harness\n";
 
@@ -156,8 +157,10 @@ static void measure(struct cb_run *r, const char *name)
 {
 	cb_emit_start(r->suite, name);
 	cb_calibrate(r);
-	if (!r->failed && !r->skipped)
+	if (!r->failed && !r->skipped) {
 		cb_profwin_keep(name, r->bh.n); /* the profile: measured runs only */
+		cb_isolate_send_kept(r->suite); /* before a later crash can lose them */
+	}
 	cb_counters_take(r);
 	cb_measure_retained(r);
 	if (r->skipped)
@@ -197,7 +200,7 @@ static void process(struct cb_run *first)
 }
 
 /* Go's rewrite: white space becomes '_', other unprintable bytes \xNN. */
-static void append_rewritten(struct cb_strbuf *sb, const char *name)
+void cb_name_rewrite(struct cb_strbuf *sb, const char *name)
 {
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
 		if (isspace(*p))
@@ -269,7 +272,7 @@ static char *unique_name(struct cb_suite *s, const char *parent, const char *nam
 {
 	struct cb_strbuf base = {0}, full = {0};
 	cb_sb_printf(&base, "%s/", parent);
-	append_rewritten(&base, name);
+	cb_name_rewrite(&base, name);
 	cb_sb_puts(&full, cb_sb_str(&base));
 	for (int k = 1; !full.failed && name_seen(&s->names, cb_sb_str(&full)); k++) {
 		cb_sb_free(&full);
@@ -377,6 +380,44 @@ static void size_columns(struct cb_suite *s, int maxprocs)
 	cb_sb_free(&sb);
 }
 
+/* -isolate=false: a benchmark that calls exit() while it runs ends the
+ * whole run, and Go's testing calls that a failure (an unexpected os.Exit
+ * during a test), whatever the status. Without a child process to watch,
+ * an exit handler says so: the FAIL block, the closing FAIL, status 1.
+ * Only in the process that runs the suite (a process the benchmark forked
+ * inherits the handler) and only while a benchmark runs. */
+static struct cb_suite *running_suite;
+static const struct cb_entry *running_entry;
+static pid_t running_pid;
+
+static void exit_while_running(int status, void *arg)
+{
+	(void)arg;
+	struct cb_suite *s = running_suite;
+	if (!s || getpid() != running_pid)
+		return;
+	running_suite = NULL;
+	char *name = cb_current_name(), msg[96];
+	snprintf(msg, sizeof msg, "    cbench: the benchmark called exit(%d) while running\n", status);
+	cb_emit_failure(s, name ? name : running_entry->name, msg);
+	free(name);
+	cb_report_end(&s->rep, false);
+	fflush(NULL);
+	_exit(1); /* the status a failed run has; an exit handler cannot set it otherwise */
+}
+
+static void run_in_process(struct cb_suite *s, const struct cb_entry *e)
+{
+	static bool installed;
+	if (!installed)
+		installed = on_exit(exit_while_running, NULL) == 0;
+	running_pid = getpid();
+	running_entry = e;
+	running_suite = s;
+	cb_run_entry(s, e);
+	running_suite = NULL;
+}
+
 void cb_suite_run(struct cb_suite *s)
 {
 	int maxprocs = 1;
@@ -392,8 +433,10 @@ void cb_suite_run(struct cb_suite *s)
 		if (s->cfg->isolate)
 			cb_isolate_entry(s, e);
 		else
-			cb_run_entry(s, e);
+			run_in_process(s, e);
 		cb_report_finished(&s->rep);
+		if (s->rep.write_errno)
+			break; /* results nobody can read: the run has failed (exit 2) */
 	}
 }
 

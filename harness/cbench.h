@@ -141,8 +141,10 @@ typedef void cbench_fn(cbench_b *b);
 typedef void cbench_sub_fn(cbench_b *b, void *ctx);
 
 /* Registration. BENCH(Name) defines BenchmarkName; BENCH_ZERO_ALLOC(Name)
- * also declares that it must not allocate in its measured loop. Names should
- * start with an upper-case letter or digit, as Go's tools expect. */
+ * also declares that it must not allocate in its measured loop. As in Go, a
+ * name begins with "Benchmark", not followed by a lower-case letter, and is
+ * unique: otherwise the program stops before running anything (exit status
+ * 2, a message saying which). White space in a name becomes '_'. */
 enum { CBENCH_ZERO_ALLOC = 1 };
 void cbench_register(const char *name, cbench_fn *fn, unsigned flags);
 /* What BENCH uses: also where it was compiled, for the default pkg: line

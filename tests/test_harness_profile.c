@@ -904,6 +904,69 @@ static void *profiled_allocator(void *arg)
 	return NULL;
 }
 
+
+/* Crash isolation: the samples of a printed run reach the parent when the
+ * run is kept, so a crash later in the same child (a later repetition, a
+ * later sub-benchmark) loses none of them, and the profile says it is
+ * incomplete (the run that died is not in it). */
+static int late_runs; /* per child: each starts from the parent's 0 */
+
+static void die_by_abort(void)
+{
+	signal(SIGABRT, SIG_DFL); /* cmocka catches it to report a failed test */
+	abort();
+}
+
+static void bench_late_crash(cbench_b *b)
+{
+	if (b->n == 100 && ++late_runs == 2)
+		die_by_abort();
+	for (int64_t i = 0; i < b->n; i++)
+		v_free(make_block(32));
+}
+
+static void sub_ok(cbench_b *b, void *ctx)
+{
+	(void)ctx;
+	for (int64_t i = 0; i < b->n; i++)
+		v_free(make_block(16));
+}
+
+static void sub_boom(cbench_b *b, void *ctx)
+{
+	(void)ctx;
+	if (b->n == 100)
+		die_by_abort();
+}
+
+static void bench_subs_crash(cbench_b *b)
+{
+	cbench_run(b, "ok", sub_ok, NULL);
+	cbench_run(b, "boom", sub_boom, NULL);
+}
+
+static void test_crash_keeps_printed_samples(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkLate", bench_late_crash, 0);
+	cbench_register("BenchmarkSubs", bench_subs_crash, 0);
+	struct outcome o;
+	harness_isolated = true;
+	run(&o, "-benchtime", "100x", "-count", "3", "-cpu", "1", "-retained=false", "-memprofile",
+	    profile_path, "-memprofilerate", "1", NULL);
+	harness_isolated = false;
+	assert_int_equal(o.rc, 1);
+	assert_non_null(strstr(o.out, "BenchmarkLate \t     100\t"));
+	assert_non_null(strstr(o.out, "BenchmarkSubs/ok         \t     100\t"));
+	assert_non_null(strstr(o.err, "cbench: warning: -memprofile: the profile is incomplete"));
+	struct profile *pr = load_profile(profile_path);
+	int64_t t[4];
+	totals(pr, t);
+	/* the printed lines: one of 100 blocks of 32 bytes, three of 100 of 16 */
+	assert_int_equal(t[0], 100 + 3 * 100);
+	assert_int_equal(t[1], 100 * 32 + 3 * 100 * 16);
+	free_profile(pr);
+}
 /* The child of a fork must find the profiler usable: its own profiled
  * allocations must not wait for a lock another thread held at the fork,
  * and detaching must not wait for threads that were inside the observer
@@ -1037,6 +1100,7 @@ int main(void)
 		cmocka_unit_test(test_flag_values),
 		cmocka_unit_test_setup_teardown(test_retained_reruns_while_threads_allocate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fork_while_profiling, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crash_keeps_printed_samples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pprof_writer_allocation_failures, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -602,6 +602,44 @@ static void test_exit_statuses(void **state)
 	assert_null(strstr(o.out, "BenchmarkAlloc"));
 }
 
+
+/* cbench_register follows Go's rules for names: a name that does not
+ * begin with "Benchmark" (followed by anything but a lower-case letter),
+ * and one registered twice, stop the program before anything runs (Go
+ * refuses them when it builds the test binary); white space becomes '_',
+ * as in sub-benchmark names, so that the line stays one field. */
+static void test_register_names(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkDup", bench_alloc13, 0);
+	cbench_register("BenchmarkDup", bench_clean, 0);
+	cbench_register("lower", bench_clean, 0);
+	cbench_register("Benchmarklower", bench_clean, 0);
+	cbench_register("BenchmarkFine", bench_clean, 0);
+	struct outcome o;
+	run(&o, "-benchtime", "10x", "-cpu", "1", NULL);
+	assert_int_equal(o.rc, 2);
+	assert_string_equal(o.out, "");
+	expect_contains(o.err, "cbench: \"BenchmarkDup\" is registered 2 times");
+	expect_contains(o.err, "cbench: \"lower\" is not a benchmark name");
+	expect_contains(o.err, "cbench: \"Benchmarklower\" is not a benchmark name");
+	assert_null(strstr(o.err, "BenchmarkFine"));
+	run(&o, "-list", ".", NULL);
+	assert_int_equal(o.rc, 2);
+	assert_string_equal(o.out, "");
+
+	cb_registry_reset();
+	cbench_register("BenchmarkHas space", bench_alloc13, 0);
+	cbench_register("Benchmark", bench_alloc13, 0);
+	cbench_register("Benchmark_x", bench_alloc13, 0);
+	run(&o, "-benchtime", "10x", "-cpu", "1", NULL);
+	assert_int_equal(o.rc, 0);
+	expect_contains(o.out, "\nBenchmarkHas_space \t      10\t");
+	expect_contains(o.out, "\nBenchmark          \t      10\t");
+	expect_contains(o.out, "\nBenchmark_x        \t      10\t");
+	run(&o, "-list", "Has", NULL);
+	assert_string_equal(o.out, "BenchmarkHas_space\n");
+}
 /* ---- crash isolation ---- */
 
 /* cmocka catches crash signals to report a failed test; a benchmark that
@@ -703,7 +741,11 @@ static void test_crash_isolation(void **state)
 	/* a sub-benchmark's crash names it; its finished sibling is kept */
 	expect_contains(o.out, "BenchmarkSubCrash/ok         \t      10\t      1000 ns/op\t       8 B/op\t"
 			       "       1 allocs/op\n--- FAIL: BenchmarkSubCrash/boom\n"
-			       "    signal: segmentation fault (SIGSEGV)\n");
+			       "    signal: segmentation fault (SIGSEGV)\n"
+			       "    not run: what BenchmarkSubCrash had left to run after "
+			       "BenchmarkSubCrash/boom (later sub-benchmarks, repetitions, -cpu values)\n");
+	/* a top-level benchmark's crash leaves nothing of it unnamed */
+	expect_contains(o.out, "--- FAIL: BenchmarkSegv\n    signal: segmentation fault (SIGSEGV)\n--- ");
 	expect_contains(o.out, "BenchmarkLate     \t      10\t      1000 ns/op\t       0 B/op\t       0 allocs/op\n"
 			       "--- FAIL: BenchmarkLate\n    signal: bus error (SIGBUS)\n");
 	expect_contains(o.out, "\nFAIL\n");
@@ -711,6 +753,31 @@ static void test_crash_isolation(void **state)
 	expect_contains(o.err, "first line\nabort: giving up\n");
 }
 
+
+/* Bytes a crashing benchmark wrote to stderr reach the FAIL block escaped
+ * (a NUL would end the block's text, and the newline after it with it),
+ * and the block ends with a newline even when stderr did not: the next
+ * result line starts a line of its own. */
+static void bench_binary_stderr(cbench_b *b)
+{
+	(void)b;
+	fwrite("bin\0ary\tx\033[K\n", 1, 13, stderr);
+	fputs("no newline at end", stderr);
+	abort();
+}
+
+static void test_crash_stderr_escaped(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkBinary", bench_binary_stderr, 0);
+	cbench_register("BenchmarkNext", bench_alloc13, 0);
+	struct outcome o;
+	run(&o, "-benchtime", "10x", "-cpu", "1", NULL);
+	assert_int_equal(o.rc, 1);
+	expect_contains(o.out, "--- FAIL: BenchmarkBinary\n    signal: aborted (SIGABRT)\n"
+			       "    last lines on stderr:\n        bin\\x00ary\tx\\x1b[K\n"
+			       "        no newline at end\nBenchmarkNext   \t      10\t");
+}
 /* Out of memory in the runner: the first measured run takes every byte
  * the address-space limit leaves (and keeps it), so the runner cannot set
  * up the next repetitions. Each must fail with a message; none may vanish
@@ -1067,6 +1134,7 @@ int main(void)
 		cmocka_unit_test_setup(test_many_sub_names, setup),
 		cmocka_unit_test_setup(test_pkg_from_file, setup),
 		cmocka_unit_test_setup(test_exit_statuses, setup),
+		cmocka_unit_test_setup(test_register_names, setup),
 		cmocka_unit_test(test_wire),
 	};
 	/* The same output, each benchmark in a child process (the default). */
@@ -1084,6 +1152,7 @@ int main(void)
 		cmocka_unit_test_setup(test_many_sub_names, setup),
 		cmocka_unit_test_setup(test_exit_statuses, setup),
 		cmocka_unit_test_setup(test_crash_isolation, setup),
+		cmocka_unit_test_setup(test_crash_stderr_escaped, setup),
 		cmocka_unit_test_setup(test_big_record, setup),
 		cmocka_unit_test_setup(test_out_of_memory, setup),
 	};

@@ -43,6 +43,13 @@ expect 1 '^    test timed out after 300ms; killed$' -bench Slow -benchtime 10s -
 expect 1 '^BenchmarkThreadOnce(-[0-9]+)? ' -bench 'Slow|ThreadOnce' -benchtime 6x -timeout 300ms
 expect 1 'test timed out after 300ms' -bench Slow -benchtime 10s -timeout 300ms -isolate=false
 expect 1 '	running: BenchmarkSlow' -bench Slow -benchtime 10s -timeout 300ms -isolate=false
+# exit() while a benchmark runs is a failure, also without isolation (Go
+# reports an unexpected os.Exit during a test): a FAIL block, exit status 1
+expect 1 '^--- FAIL: BenchmarkExit(-[0-9]+)?$' -bench Exit -benchtime 1x -isolate=false
+expect 1 '^    cbench: the benchmark called exit\(0\) while running$' -bench Exit -benchtime 1x -isolate=false
+expect 1 '^FAIL$' -bench Exit -benchtime 1x -isolate=false
+CLI_EXIT_STATUS=7 expect 1 '^    cbench: the benchmark called exit\(7\) while running$' -bench Exit -isolate=false
+expect 1 '^    exit status 0: the benchmark ended its process before finishing$' -bench Exit -benchtime 1x
 # go test habits: -run '^$' (no tests here), -test. prefixes, -version, -h
 expect 0 '^BenchmarkPass(-[0-9]+)? .*10 B/op.*1 allocs/op$' -run '^$' -bench Pass -benchtime 10x
 expect 0 '^BenchmarkPass(-[0-9]+)? ' -test.run='^$' -test.bench=Pass -test.benchtime=10x
@@ -55,6 +62,27 @@ done
 # its one-time allocation falls in the unreported warm-up (Go would count it)
 expect 0 'ThreadOnce(-[0-9]+)? .*[[:space:]]0 B/op[[:space:]]+0 allocs/op$' -bench ThreadOnce -benchtime 1x -timeout 0
 expect 0 '^\{"name":"BenchmarkPass(-[0-9]+)?","status":"ok",.*"allocs_per_op":1,' -bench Pass -benchtime 10x -json
+
+# a write error on stdout (a full disk) is an error, not a pass: exit 2 and
+# say so, in text and -json, isolated or not, and for -list
+full() { # STATUS PATTERN ARGS...: like expect, stdout to /dev/full
+  local want=$1 pattern=$2 got=0
+  shift 2
+  "$bin" "$@" >/dev/full 2>"$tmp/err" || got=$?
+  if [ "$got" != "$want" ] || ! grep -qE -- "$pattern" "$tmp/err"; then
+    echo "FAIL: cli_bench $* >/dev/full -> status $got (want $want), stderr:"
+    cat "$tmp/err"
+    failures=$((failures + 1))
+  fi
+}
+if [ -w /dev/full ]; then
+  full 2 '^cbench: writing the results: No space left on device$' -bench Pass -benchtime 10x
+  full 2 '^cbench: writing the results: No space left on device$' -bench Pass -benchtime 10x -json
+  full 2 '^cbench: writing the results: No space left on device$' -bench Pass -benchtime 10x -isolate=false
+  full 2 '^cbench: writing the results: ' -list .
+else
+  echo "skip: no writable /dev/full"
+fi
 
 [ "$failures" = 0 ] || exit 1
 echo "ok: command-line behaviour"

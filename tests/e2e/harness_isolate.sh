@@ -97,6 +97,18 @@ cc -O2 -I"$root/harness" -DCBENCH_PKG='"example.com/crash"' "$tmp/other/suite/cr
 grep -qx 'pkg: example.com/crash' "$tmp/pkg" || fail "CBENCH_PKG: $(cat "$tmp/pkg")"
 echo "ok: pkg: is the suite's, whatever the binary's name and directory"
 
+# processes a benchmark leaves behind end with its process: -timeout kills
+# its whole process group, and so does its end, so a pipe they hold closes
+cc -O2 -I"$root/harness" tests/data/harness/orphan_bench.c "${libs[@]}" -o "$tmp/orphan"
+status=0
+timeout 20 bash -o pipefail -c "'$tmp/orphan' -timeout 1s -benchtime 10x -bench . 2>/dev/null | cat >'$tmp/orphan.out'" ||
+  status=$?
+[ "$status" = 1 ] || fail "orphans: exit status $status, want 1 (124: a leftover process held the pipe)"
+grep -qxE -- '--- FAIL: BenchmarkForkHang(-[0-9]+)?' "$tmp/orphan.out" || fail "orphans: $(cat "$tmp/orphan.out")"
+grep -qE '^BenchmarkForkLeave(-[0-9]+)? ' "$tmp/orphan.out" || fail "orphans: $(cat "$tmp/orphan.out")"
+grep -qE '^BenchmarkAfter(-[0-9]+)? .* 8 B/op' "$tmp/orphan.out" || fail "orphans: $(cat "$tmp/orphan.out")"
+echo "ok: a benchmark's leftover processes end with it"
+
 # -v into a pipe, without isolation: the name is out before the crash
 status=0
 "$bin" -v -isolate=false -bench 'Alpha|Segv' -benchtime 10x 2>/dev/null | cat >"$tmp/v" || status=$?

@@ -1,7 +1,7 @@
 /* cli_bench.c: benchmarks for tests/e2e/harness_cli.sh, one per behaviour
  * the command line must show: a pass, a skip, a broken zero-allocation
- * contract, a fatal error, a benchmark slow enough for -timeout, and one
- * whose first call makes a one-time allocation. */
+ * contract, a fatal error, a benchmark slow enough for -timeout, one
+ * whose first call makes a one-time allocation, and one that calls exit(). */
 #include <cbench.h>
 #include <stdlib.h>
 #include <pthread.h>
@@ -57,4 +57,13 @@ BENCH(ThreadOnce)
 			cbench_fatal(b, "pthread_create failed");
 		pthread_join(t, NULL);
 	}
+}
+
+/* Ends the process while running, with the status CLI_EXIT_STATUS says
+ * (default 0): a failure, isolated or not. */
+BENCH(Exit)
+{
+	(void)b;
+	const char *status = getenv("CLI_EXIT_STATUS");
+	exit(status ? atoi(status) : 0);
 }
