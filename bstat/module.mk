@@ -18,7 +18,7 @@ BSTAT_RENDER   := $(BSTAT_O)/render/cells.o $(BSTAT_O)/render/notes.o $(BSTAT_O)
 BSTAT_HTML     := $(BSTAT_O)/html/page.o $(BSTAT_O)/html/svg.o $(BSTAT_O)/html/report.o \
                   $(BSTAT_O)/html/histfmt.o \
                   $(BSTAT_O)/html/history.o
-BSTAT_CLI      := $(BSTAT_O)/cli/flags.o $(BSTAT_O)/cli/cli.o $(BSTAT_O)/cli/html_main.o $(BSTAT_HTML)
+BSTAT_CLI      := $(BUILD)/harness/goflag.o $(BSTAT_O)/cli/flags.o $(BSTAT_O)/cli/cli.o $(BSTAT_O)/cli/html_main.o $(BSTAT_HTML)
 # libbstat.a: the stages; the gate (gate/module.mk) builds on them, and the
 # command (libbstatcli.a) on both.
 BSTAT_LIB_OBJS := $(BSTAT_UTIL) $(BSTAT_FORMAT) $(BSTAT_PROC) $(BSTAT_TAB) \

@@ -3,6 +3,7 @@
  * "-v" or "-v=true|false", parsing stops at "--"; the "test." prefix of go
  * test binaries is accepted too. Errors come back as one-line messages. */
 #include "cb_internal.h"
+#include "goflag.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -53,16 +54,15 @@ void cb_flags_usage(FILE *out, const char *prog)
 	}
 }
 
-static const struct flag *lookup(const char *name, size_t len)
+static int lookup(void *ctx, const char *name, size_t len, bool *is_bool)
 {
-	if (len > 5 && strncmp(name, "test.", 5) == 0) {
-		name += 5;
-		len -= 5;
-	}
+	(void)ctx;
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
-		if (strlen(flags[i].name) == len && strncmp(flags[i].name, name, len) == 0)
-			return &flags[i];
-	return NULL;
+		if (strlen(flags[i].name) == len && strncmp(flags[i].name, name, len) == 0) {
+			*is_bool = flags[i].kind == K_BOOL || flags[i].kind == K_INSTR;
+			return (int)i;
+		}
+	return -1;
 }
 
 /* Go's time.ParseDuration, without the sign (a negative value is invalid for
@@ -183,23 +183,6 @@ static int parse_cpu(const char *s, struct cb_config *cfg)
 	}
 }
 
-static int parse_bool(const char *s, bool *out)
-{
-	static const char *yes[] = {"1", "t", "T", "true", "TRUE", "True"};
-	static const char *no[] = {"0", "f", "F", "false", "FALSE", "False"};
-	for (size_t i = 0; i < 6; i++) {
-		if (strcmp(s, yes[i]) == 0) {
-			*out = true;
-			return 0;
-		}
-		if (strcmp(s, no[i]) == 0) {
-			*out = false;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 /* A boolean flag that also names a way: true means "whichever works". */
 static int parse_instructions(const char *s, struct cb_config *cfg)
 {
@@ -208,7 +191,7 @@ static int parse_instructions(const char *s, struct cb_config *cfg)
 		cfg->instructions = CB_INSTR_PERF;
 	else if (strcmp(s, "callgrind") == 0)
 		cfg->instructions = CB_INSTR_CALLGRIND;
-	else if (parse_bool(s, &on) == 0)
+	else if (goflag_parse_bool(s, &on) == 0)
 		cfg->instructions = on ? CB_INSTR_AUTO : CB_INSTR_OFF;
 	else
 		return -1;
@@ -221,7 +204,7 @@ static int set_value(const struct flag *f, const char *v, struct cb_config *cfg)
 	int64_t d;
 	switch (f->kind) {
 	case K_BOOL:
-		return parse_bool(v, (bool *)((char *)cfg + f->field));
+		return goflag_parse_bool(v, (bool *)((char *)cfg + f->field));
 	case K_STRING:
 		*(const char **)((char *)cfg + f->field) = v;
 		return 0;
@@ -268,6 +251,17 @@ static int set_value(const struct flag *f, const char *v, struct cb_config *cfg)
 	return -1;
 }
 
+static int set_flag(void *ctx, int index, const char *value, char *err, size_t errlen)
+{
+	struct cb_config *cfg = ctx;
+	const struct flag *f = &flags[index];
+	if (set_value(f, value, cfg)) {
+		snprintf(err, errlen, "invalid value \"%s\" for flag -%s", value, f->name);
+		return -1;
+	}
+	return cfg->help || cfg->version;
+}
+
 int cb_flags_parse(int argc, char **argv, int default_procs, struct cb_config *cfg,
 		   char *err, size_t errlen)
 {
@@ -281,37 +275,16 @@ int cb_flags_parse(int argc, char **argv, int default_procs, struct cb_config *c
 		.retained = true,
 		.isolate = true,
 	};
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--") == 0)
-			break;
-		if (a[0] != '-' || a[1] == 0) {
-			snprintf(err, errlen, "unexpected argument: %s", a);
-			return -1;
-		}
-		const char *name = a + 1 + (a[1] == '-');
-		size_t len = strcspn(name, "=");
-		const struct flag *f = lookup(name, len);
-		if (!f) {
-			snprintf(err, errlen, "flag provided but not defined: -%.*s", (int)len, name);
-			return -1;
-		}
-		const char *value = name[len] == '=' ? name + len + 1 : NULL;
-		if (!value && (f->kind == K_BOOL || f->kind == K_INSTR)) {
-			value = "true";
-		} else if (!value) {
-			if (i + 1 >= argc) {
-				snprintf(err, errlen, "flag needs an argument: -%s", f->name);
-				return -1;
-			}
-			value = argv[++i];
-		}
-		if (set_value(f, value, cfg)) {
-			snprintf(err, errlen, "invalid value \"%s\" for flag -%s", value, f->name);
-			return -1;
-		}
-		if (cfg->help || cfg->version)
-			return 0;
+	const struct goflag_spec spec = {"test.", lookup, set_flag, cfg};
+	int first;
+	bool dashdash;
+	int r = goflag_parse(&spec, argc, argv, &first, &dashdash, err, errlen);
+	if (r < 0)
+		return -1;
+	/* go test binaries ignore what follows "--"; there is nothing else to take */
+	if (r == 0 && !dashdash && first < argc) {
+		snprintf(err, errlen, "unexpected argument: %s", argv[first]);
+		return -1;
 	}
 	return 0;
 }

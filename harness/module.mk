@@ -2,7 +2,7 @@
 
 HARNESS_OBJS := $(BUILD)/harness/cb_hooks.o $(BUILD)/harness/cb_registry.o \
                 $(BUILD)/harness/cb_strbuf.o $(BUILD)/harness/cb_match.o \
-                $(BUILD)/harness/cb_flags.o $(BUILD)/harness/cb_format.o \
+                $(BUILD)/harness/cb_flags.o $(BUILD)/harness/goflag.o $(BUILD)/harness/cb_format.o \
                 $(BUILD)/harness/cb_sysinfo.o $(BUILD)/harness/cb_json.o \
                 $(BUILD)/harness/cb_calibrate.o $(BUILD)/harness/cb_runner.o \
                 $(BUILD)/harness/cb_timer.o $(BUILD)/harness/cb_log.o \
@@ -59,13 +59,13 @@ $(BUILD)/tests/test_harness_format: $(BUILD)/tests/test_harness_format.o \
 	$(CC) $(CFLAGS) -o $@ $^ -lcmocka -lm
 
 $(BUILD)/tests/test_harness_flags: $(BUILD)/tests/test_harness_flags.o \
-  $(BUILD)/harness/cb_flags.o $(BUILD)/harness/cb_match.o $(BUILD)/harness/cb_strbuf.o
+  $(BUILD)/harness/cb_flags.o $(BUILD)/harness/goflag.o $(BUILD)/harness/cb_match.o $(BUILD)/harness/cb_strbuf.o
 	$(CC) $(CFLAGS) -o $@ $^ -lcmocka
 
 # -instructions: flag values and callgrind's dumps (the counting itself is
 # end to end, tests/e2e/harness_instructions.sh).
 $(BUILD)/tests/test_harness_instructions: $(BUILD)/tests/test_harness_instructions.o \
-  $(BUILD)/harness/cb_flags.o $(BUILD)/harness/cb_match.o $(BUILD)/harness/cb_strbuf.o \
+  $(BUILD)/harness/cb_flags.o $(BUILD)/harness/goflag.o $(BUILD)/harness/cb_match.o $(BUILD)/harness/cb_strbuf.o \
   $(BUILD)/harness/cb_callgrind.o
 	$(CC) $(CFLAGS) -o $@ $^ -lcmocka
 OBJS += $(BUILD)/tests/test_harness_instructions.o $(BUILD)/tests/test_harness_instructions_perf.o

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "format/format.h"
+#include "goflag.h"
 
 void bs_options_default(bs_options *o)
 {
@@ -118,8 +119,10 @@ static const flag_def flags[] = {
 };
 
 /* Go's strconv.ParseFloat errors read "parse error" in flag messages. */
-static int set_flag(const flag_def *f, bs_options *o, const char *value, int has_value, FILE *err)
+static int set_flag(void *ctx, int index, const char *value, char *err, size_t errlen)
 {
+	bs_options *o = ctx;
+	const flag_def *f = &flags[index];
 	char *field = (char *)o + f->offset;
 	switch (f->kind) {
 	case FLAG_STRING:
@@ -127,7 +130,7 @@ static int set_flag(const flag_def *f, bs_options *o, const char *value, int has
 		return 0;
 	case FLAG_RULE:
 		if (o->nrules == GATE_MAX_RULES) {
-			fprintf(err, "too many -rule flags (at most %d)\n", GATE_MAX_RULES);
+			snprintf(err, errlen, "too many -rule flags (at most %d)", GATE_MAX_RULES);
 			return -1;
 		}
 		o->rules[o->nrules++] = value;
@@ -136,76 +139,52 @@ static int set_flag(const flag_def *f, bs_options *o, const char *value, int has
 		double v;
 		const char *why;
 		if (bs_parse_float(value, strlen(value), &v, &why) < 0) {
-			fprintf(err, "invalid value \"%s\" for flag -%s: parse error\n", value, f->name);
+			snprintf(err, errlen, "invalid value \"%s\" for flag -%s: parse error", value, f->name);
 			return -1;
 		}
 		*(double *)(void *)field = v;
 		return 0;
 	}
-	case FLAG_BOOL:
-		if (!has_value || !strcmp(value, "true") || !strcmp(value, "1") || !strcmp(value, "t") ||
-		    !strcmp(value, "T") || !strcmp(value, "TRUE") || !strcmp(value, "True")) {
-			*(int *)(void *)field = 1;
-			return 0;
+	case FLAG_BOOL: {
+		bool on;
+		if (goflag_parse_bool(value, &on) < 0) {
+			snprintf(err, errlen, "invalid boolean value \"%s\" for -%s: parse error", value, f->name);
+			return -1;
 		}
-		if (!strcmp(value, "false") || !strcmp(value, "0") || !strcmp(value, "f") ||
-		    !strcmp(value, "F") || !strcmp(value, "FALSE") || !strcmp(value, "False")) {
-			*(int *)(void *)field = 0;
-			return 0;
-		}
-		fprintf(err, "invalid boolean value \"%s\" for -%s: parse error\n", value, f->name);
-		return -1;
+		*(int *)(void *)field = on;
+		return 0;
 	}
+	}
+	return -1;
+}
+
+static int lookup(void *ctx, const char *name, size_t len, bool *is_bool)
+{
+	(void)ctx;
+	for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++)
+		if (strlen(flags[k].name) == len && strncmp(flags[k].name, name, len) == 0) {
+			*is_bool = flags[k].kind == FLAG_BOOL;
+			return (int)k;
+		}
 	return -1;
 }
 
 int bs_parse_flags(int argc, char **argv, bs_options *o, FILE *err)
 {
-	int i = 1;
-	while (i < argc) {
-		const char *arg = argv[i];
-		if (arg[0] != '-' || arg[1] == 0)
-			break;
-		i++;
-		const char *name = arg + 1;
-		if (name[0] == '-') {
-			name++;
-			if (name[0] == 0)
-				break; /* "--" ends the flags */
-		}
-		if (name[0] == '-' || name[0] == '=') {
-			fprintf(err, "bad flag syntax: %s\n", arg);
-			bs_usage(err);
-			return -1;
-		}
-		const char *eq = strchr(name, '=');
-		size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
-		const flag_def *f = NULL;
-		for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++)
-			if (strlen(flags[k].name) == nlen && strncmp(flags[k].name, name, nlen) == 0)
-				f = &flags[k];
-		if (!f) {
-			fprintf(err, "flag provided but not defined: -%.*s\n", (int)nlen, name);
-			bs_usage(err);
-			return -1;
-		}
-		const char *value = eq ? eq + 1 : NULL;
-		if (!value && f->kind != FLAG_BOOL) {
-			if (i == argc) {
-				fprintf(err, "flag needs an argument: -%.*s\n", (int)nlen, name);
-				bs_usage(err);
-				return -1;
-			}
-			value = argv[i++];
-		}
-		if (set_flag(f, o, value ? value : "", value != NULL, err) < 0) {
-			bs_usage(err);
-			return -1;
-		}
-		if (o->help || o->version)
-			return 0;
+	/* Go prints the value whole; 8 KiB holds any real command line. */
+	char msg[8192];
+	const struct goflag_spec spec = {NULL, lookup, set_flag, o};
+	int first;
+	bool dashdash;
+	int r = goflag_parse(&spec, argc, argv, &first, &dashdash, msg, sizeof msg);
+	if (r < 0) {
+		fprintf(err, "%s\n", msg);
+		bs_usage(err);
+		return -1;
 	}
-	o->files = argv + i;
-	o->nfiles = argc - i;
+	if (r == 0) {
+		o->files = argv + first;
+		o->nfiles = argc - first;
+	}
 	return 0;
 }
