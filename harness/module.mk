@@ -88,3 +88,10 @@ LINT_FILES += tests/e2e/harness_allocators.sh
 # Allocation failure walked over the whole harness (the hooks' fault switch).
 E2E_TESTS += tests/e2e/harness_faults.sh
 LINT_FILES += tests/e2e/harness_faults.sh
+
+# The shared Go flag syntax (goflag.c), alone, so it runs under ASan too.
+$(BUILD)/tests/test_goflag: $(BUILD)/tests/test_goflag.o $(BUILD)/harness/goflag.o
+	$(CC) $(CFLAGS) -o $@ $^ -lcmocka
+OBJS += $(BUILD)/tests/test_goflag.o
+UNIT_TESTS += $(BUILD)/tests/test_goflag
+SAN_TESTS += $(BUILD)/tests/test_goflag
