@@ -52,7 +52,7 @@ $(BSTAT_FAULT_TEST): $(BSTAT_FAULT_TEST).o $(BUILD)/tests/fault/fault_malloc.o $
 	$(CC) $(CFLAGS) $(FAULT_WRAP) -o $@ $< $(BUILD)/tests/fault/fault_malloc.o $(BSTAT_LINK) -lcmocka
 E2E_TESTS  += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh \
               tests/e2e/bstat_html.sh tests/e2e/bstat_html_browser.sh tests/e2e/bstat_diff.sh
-LINT_FILES += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh \
+LINT_FILES += tests/e2e/bstat_conformance.sh tests/e2e/bstat_cli.sh tests/e2e/bstat_fuzz.sh tests/e2e/fuzz_run.sh \
               tests/data/bstat/gen_large.sh tests/e2e/bstat_html.sh tests/e2e/bstat_html_browser.sh \
               tests/data/html/gen.sh tests/e2e/bstat_diff.sh tests/data/bstat/gen_diff.sh \
               tests/data/bstat/bench_bstat.sh

@@ -28,6 +28,31 @@
 
 enum { PLOT_LEFT = 2, PLOT_WIDTH = 96 };   /* percent of the width */
 
+/* What a plot's axis must cover: every sample of its cells and both ends
+ * of their intervals (bs_html_axis_for skips infinite bounds). */
+typedef struct axis_values {
+	double *v;
+	size_t n, cap;
+} axis_values;
+
+static void cover(axis_values *av, const bs_cell *c)
+{
+	if (!c)
+		return;
+	bs_grow(&av->v, &av->cap, av->n + c->n + 2, sizeof *av->v);
+	memcpy(av->v + av->n, c->values, c->n * sizeof *av->v);
+	av->n += c->n;
+	av->v[av->n++] = c->summary.lo;
+	av->v[av->n++] = c->summary.hi;
+}
+
+static bs_html_axis axis_for(axis_values *av, const char *unit)
+{
+	bs_html_axis ax = bs_html_axis_for(av->v, av->n, unit);
+	bs_free(av->v);
+	return ax;
+}
+
 static double xpct(double pos)
 {
 	return PLOT_LEFT + PLOT_WIDTH * fmin(1, fmax(0, pos));
@@ -98,23 +123,10 @@ static void strip_lane(bs_buf *out, const bs_svg_lane *l, const bs_html_axis *ax
 void bs_svg_strip(bs_buf *out, const bs_svg_lane *lanes, size_t n, const char *unit,
                   const char *title)
 {
-	size_t nv = 0;
+	axis_values av = { 0 };
 	for (size_t i = 0; i < n; i++)
-		if (lanes[i].cell)
-			nv += lanes[i].cell->n + 2;
-	double *vals = bs_xrealloc(NULL, (nv + 1) * sizeof *vals);
-	nv = 0;
-	for (size_t i = 0; i < n; i++) {
-		const bs_cell *c = lanes[i].cell;
-		if (!c)
-			continue;
-		memcpy(vals + nv, c->values, c->n * sizeof *vals);
-		nv += c->n;
-		vals[nv++] = c->summary.lo;  /* the axis skips infinite bounds */
-		vals[nv++] = c->summary.hi;
-	}
-	bs_html_axis ax = bs_html_axis_for(vals, nv, unit);
-	bs_free(vals);
+		cover(&av, lanes[i].cell);
+	bs_html_axis ax = axis_for(&av, unit);
 
 	int axis_y = STRIP_TOP + (int)n * LANE_H + 4, height = axis_y + 30;
 	bs_buf_printf(out, "<svg class=\"plot strip\" role=\"img\" height=\"%d\" aria-label=\"", height);
@@ -248,23 +260,10 @@ static void trend_labels(bs_buf *out, const bs_svg_point *pts, size_t n, int y)
 void bs_svg_trend(bs_buf *out, const bs_svg_point *pts, size_t n, const char *unit,
                   const char *title)
 {
-	size_t nv = 0;
+	axis_values av = { 0 };
 	for (size_t i = 0; i < n; i++)
-		if (pts[i].cell)
-			nv += pts[i].cell->n + 2;
-	double *vals = bs_xrealloc(NULL, (nv + 1) * sizeof *vals);
-	nv = 0;
-	for (size_t i = 0; i < n; i++) {
-		const bs_cell *c = pts[i].cell;
-		if (!c)
-			continue;
-		memcpy(vals + nv, c->values, c->n * sizeof *vals);
-		nv += c->n;
-		vals[nv++] = c->summary.lo;
-		vals[nv++] = c->summary.hi;
-	}
-	bs_html_axis ax = bs_html_axis_for(vals, nv, unit);
-	bs_free(vals);
+		cover(&av, pts[i].cell);
+	bs_html_axis ax = axis_for(&av, unit);
 
 	int bottom = TREND_TOP + TREND_H;
 	bs_buf_printf(out, "<svg class=\"plot trend\" role=\"img\" height=\"%d\" aria-label=\"", bottom + 22);
