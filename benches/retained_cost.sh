@@ -2,7 +2,8 @@
 # What measuring retained-B/op costs: a suite that leaks 64 bytes per op,
 # run at a fixed n (so both variants leak the same) with and without
 # tracking, interleaved, ROUNDS times each; prints wall time and peak RSS
-# (GNU time). README's figures come from `bash benches/retained_cost.sh`.
+# (GNU time) of each run, then the medians and their ratios. README's
+# figures come from `bash benches/retained_cost.sh`.
 #   usage: benches/retained_cost.sh [ROUNDS] [BENCHTIME]   (default 3 3000000x)
 set -euo pipefail
 
@@ -28,10 +29,24 @@ BENCH(Leak64) {
 EOF
 cc -O2 -I"$root/harness" "$tmp/leak.c" "$root/build/libcbench.a" -lcjson -lpthread -ldw -lelf -lz -lm \
   -o "$tmp/leak"
+TIMEFORMAT=%3R
 for ((i = 1; i <= rounds; i++)); do
   for mode in tracked untracked; do
     flag=()
     [ "$mode" = untracked ] && flag=(-retained=false)
-    /usr/bin/time -f "%e s %M KB  $mode" "$tmp/leak" -cpu 1 -benchtime "$benchtime" "${flag[@]}" >/dev/null
+    { time /usr/bin/time -f "%M" -o "$tmp/rss" "$tmp/leak" -cpu 1 -benchtime "$benchtime" "${flag[@]}" \
+        >/dev/null; } 2>"$tmp/wall"
+    echo "$mode $(cat "$tmp/wall") $(cat "$tmp/rss")" | tee -a "$tmp/all" | awk '{ printf "%-9s %s s %s KB\n", $1, $2, $3 }'
   done
 done
+# Medians per mode, and tracked over untracked.
+for mode in tracked untracked; do
+  n=$(grep -c "^$mode " "$tmp/all")
+  wall=$(awk -v m="$mode" '$1 == m { print $2 }' "$tmp/all" | sort -g | awk -v n="$n" 'NR == int((n + 1) / 2)')
+  rss=$(awk -v m="$mode" '$1 == m { print $3 }' "$tmp/all" | sort -g | awk -v n="$n" 'NR == int((n + 1) / 2)')
+  echo "$mode $wall $rss" >>"$tmp/median"
+done
+awk '{ w[$1] = $2; r[$1] = $3 }
+     END { printf "median: tracked %.3f s %d KB, untracked %.3f s %d KB: %.2fx the time, %.2fx the memory\n",
+                  w["tracked"], r["tracked"], w["untracked"], r["untracked"],
+                  w["tracked"] / w["untracked"], r["tracked"] / r["untracked"] }' "$tmp/median"

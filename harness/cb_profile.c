@@ -47,7 +47,7 @@ static size_t nsites, capsites;
 static uint32_t *site_index;         /* open addressing: site number + 1 */
 static size_t index_slots;
 static struct cb_ptrmap sampled_live; /* sampled, not yet freed */
-static struct cb_ptrmap retained;     /* every allocation of a retention run */
+static struct cb_shadow retained;     /* every live block of a retention run */
 /* How many sampled live pointers hash to each slot: a free or allocation
  * whose slot counts 0 needs no lock (the common case). */
 static _Atomic uint32_t live_filter[FILTER_SLOTS];
@@ -291,11 +291,10 @@ static void track_retained(enum cb_event kind, void *ptr, size_t size)
 {
 	pthread_mutex_lock(&lock);
 	if (kind == CB_EV_ALLOC) {
-		struct cb_ptr_entry e = {(uintptr_t)ptr, size, 0};
-		if (!cb_ptrmap_put(&retained, e, NULL))
+		if (!cb_shadow_add(&retained, (uintptr_t)ptr, size))
 			retain_lossy = true;
 	} else {
-		cb_ptrmap_take(&retained, (uintptr_t)ptr, NULL);
+		cb_shadow_remove(&retained, (uintptr_t)ptr);
 	}
 	pthread_mutex_unlock(&lock);
 }
@@ -424,7 +423,7 @@ void cb_profile_reset(void)
 	site_index = NULL;
 	nsites = capsites = index_slots = 0;
 	cb_ptrmap_clear(&sampled_live);
-	cb_ptrmap_clear(&retained);
+	cb_shadow_clear(&retained);
 	for (size_t i = 0; i < FILTER_SLOTS; i++)
 		atomic_store(&live_filter[i], 0);
 	atomic_store(&lossy, false);
@@ -449,7 +448,7 @@ void cb_retain_begin(void)
 {
 	prepare_for_fork();
 	pthread_mutex_lock(&lock);
-	cb_ptrmap_clear(&retained);
+	cb_shadow_clear(&retained);
 	retain_lossy = false;
 	pthread_mutex_unlock(&lock);
 	atomic_store(&retaining, true);
@@ -463,7 +462,7 @@ bool cb_retain_end(uint64_t *bytes)
 	pthread_mutex_lock(&lock);
 	*bytes = retained.bytes;
 	bool complete = !retain_lossy;
-	cb_ptrmap_clear(&retained);
+	cb_shadow_clear(&retained);
 	pthread_mutex_unlock(&lock);
 	return complete;
 }
@@ -473,7 +472,7 @@ void cb_retain_reset(void)
 	if (!atomic_load(&retaining))
 		return;
 	pthread_mutex_lock(&lock);
-	cb_ptrmap_clear(&retained);
+	cb_shadow_clear(&retained);
 	pthread_mutex_unlock(&lock);
 }
 

@@ -1,5 +1,6 @@
 /* cb_profile.h: internal interface of the allocation profiler (-memprofile)
  * and of the retained-bytes measurement: the pointer map both use, the
+ * address-indexed table of a retention run's live blocks, the
  * sampled allocation sites, stack capture, symbolization and the pprof
  * writer. Nothing here is public API; the runner and tests use it.
  *
@@ -29,6 +30,22 @@ bool cb_ptrmap_put(struct cb_ptrmap *m, struct cb_ptr_entry e, struct cb_ptr_ent
 /* Removes key; true and *out (if given) when it was there. */
 bool cb_ptrmap_take(struct cb_ptrmap *m, uintptr_t key, struct cb_ptr_entry *out);
 void cb_ptrmap_clear(struct cb_ptrmap *m);
+
+/* ---- live blocks of a retention run by address (cb_shadow.c); caller
+ * locks. Zero-initialized is empty. ---- */
+struct cb_shadow_dir;
+struct cb_shadow {
+	struct cb_shadow_dir **dir; /* NULL until the first block */
+	struct cb_ptrmap elsewhere; /* blocks the tree has no slot for */
+	uint64_t bytes;             /* sum of the live blocks' sizes */
+};
+/* Adds a block (replacing one recorded at the same address, whose free was
+ * missed). False when mmap failed: the block is not recorded. */
+bool cb_shadow_add(struct cb_shadow *s, uintptr_t addr, uint64_t size);
+/* Removes the block at addr if one is recorded. */
+void cb_shadow_remove(struct cb_shadow *s, uintptr_t addr);
+/* Forgets every block and returns the memory. */
+void cb_shadow_clear(struct cb_shadow *s);
 
 /* ---- stack capture (cb_stack.c) ---- */
 #define CB_STACK_DEPTH 64

@@ -1,15 +1,15 @@
 /* cb_retained.c: retained-B/op, the bytes a benchmark allocated while its
  * timer ran and had not freed when the timer stopped, per iteration.
  *
- * Knowing which blocks are still live needs every pointer remembered
- * (cb_profile.c's pointer map): a lock and a hash insert per malloc and
- * free, which would distort ns/op. So the reported run is never tracked.
- * Instead, when the reported run made more allocations than frees (so at
- * least one block it allocated is certainly still live), the benchmark is
- * run once more with the same n (at most RETAIN_MAX_N) and tracking on, and
- * only the retained bytes of that run, per op, are kept; its time, counts,
- * metrics and log are discarded. Benchmarks that free as many blocks as they allocate, the
- * common case, cost nothing extra. Blind spot: a loop that frees blocks
+ * Knowing which blocks are still live needs every block remembered
+ * (cb_shadow.c): a lock and a table write per malloc and free, which would
+ * distort ns/op. So the reported run is never tracked. Instead, when the
+ * reported run made more allocations than frees (so at least one block it
+ * allocated is certainly still live), the benchmark is run once more with
+ * tracking on and only the retained bytes of that run, per op, are kept;
+ * its time, counts, metrics and log are discarded. Benchmarks that free as
+ * many blocks as they allocate, the common case, cost nothing extra. Blind
+ * spot: a loop that frees blocks
  * allocated before the timer started as often as it keeps new ones shows
  * no retained-B/op (the profile's inuse_space still shows it). */
 #include "cb_internal.h"
@@ -17,11 +17,21 @@
 
 #include <string.h>
 
-/* The tracked run's iterations at most: tracking costs about 1 us and 100
- * bytes per live block, so a full-size re-run of a leak took 7x the time
- * and 3x the memory of the untracked run; 100000 iterations bound it (see
- * README for the figures). A per-op leak reads the same at any n. */
+/* The tracked run's iterations: half the reported run's, at most
+ * RETAIN_MAX_N. A leaking run's cost is mostly the leak itself (fresh pages
+ * for every block), which the extra run repeats; at n iterations it would
+ * double the time and memory of the whole process on its own, before the
+ * table's cost. At half, the extra run costs at most about what the
+ * reported run did (README: "What retained-B/op costs"). A per-op leak reads
+ * the same at any n; retention bounded per run (a cache filled once) reads
+ * its size / tracked_n. */
 enum { RETAIN_MAX_N = 100000 };
+
+static int64_t tracked_n(int64_t n)
+{
+	int64_t half = n / 2 + n % 2;
+	return half < RETAIN_MAX_N ? half : RETAIN_MAX_N;
+}
 
 /* The part of a run that the extra run must leave as the reported run left
  * it. */
@@ -76,7 +86,7 @@ void cb_measure_retained(struct cb_run *r)
 	struct saved s;
 	save(r, &s);
 	cb_retain_begin();
-	int64_t n = s.n < RETAIN_MAX_N ? s.n : RETAIN_MAX_N;
+	int64_t n = tracked_n(s.n);
 	cb_run_n(r, n);
 	uint64_t bytes;
 	bool complete = cb_retain_end(&bytes);

@@ -11,7 +11,7 @@ HARNESS_OBJS := $(BUILD)/harness/cb_hooks.o $(BUILD)/harness/cb_registry.o \
                 $(BUILD)/harness/cb_counters.o $(BUILD)/harness/cb_callgrind.o \
                 $(BUILD)/harness/cb_parallel.o $(BUILD)/harness/cb_main.o \
                 $(BUILD)/harness/cb_defmain.o \
-                $(BUILD)/harness/cb_retained.o $(BUILD)/harness/cb_ptrmap.o \
+                $(BUILD)/harness/cb_retained.o $(BUILD)/harness/cb_ptrmap.o $(BUILD)/harness/cb_shadow.o \
                 $(BUILD)/harness/cb_profile.o $(BUILD)/harness/cb_stack.o \
                 $(BUILD)/harness/cb_symbol.o $(BUILD)/harness/cb_pprof.o \
                 $(BUILD)/harness/cb_profwin.o $(BUILD)/harness/cb_firstalloc.o \
@@ -95,3 +95,12 @@ $(BUILD)/tests/test_goflag: $(BUILD)/tests/test_goflag.o $(BUILD)/harness/goflag
 OBJS += $(BUILD)/tests/test_goflag.o
 UNIT_TESTS += $(BUILD)/tests/test_goflag
 SAN_TESTS += $(BUILD)/tests/test_goflag
+
+# The retention run's table of live blocks against a plain list; it needs
+# only the table and the pointer map, so it also runs under ASan.
+$(BUILD)/tests/test_harness_shadow: $(BUILD)/tests/test_harness_shadow.o \
+  $(BUILD)/harness/cb_shadow.o $(BUILD)/harness/cb_ptrmap.o
+	$(CC) $(CFLAGS) -o $@ $^ -lcmocka
+OBJS += $(BUILD)/tests/test_harness_shadow.o
+UNIT_TESTS += $(BUILD)/tests/test_harness_shadow
+SAN_TESTS += $(BUILD)/tests/test_harness_shadow

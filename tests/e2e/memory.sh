@@ -6,7 +6,10 @@
 #     3 x 1000 bytes live reads 3000 B inuse_space in `go tool pprof` at
 #     -benchtime 1x and 3x, 9000 B with -count 3 (skipped without go), and
 #     the same in cbprof; alloc_space equals B/op x n of the printed lines;
-#  3. a two-commit repository whose head adds a needless strdup in make_key:
+#  3. the retention lesson (benches/retain.c) reads the same inuse_space at
+#     every -benchtime, 64 MiB by pointer and 6400 B by copy per run, and
+#     three times that with -count 3;
+#  4. a two-commit repository whose head adds a needless strdup in make_key:
 #     bench-compare.sh exits 1 and its report names make_key, +1 allocs/op.
 set -euo pipefail
 
@@ -108,7 +111,25 @@ check_live 3000 -benchtime 3x
 check_live 9000 -benchtime 3x -count 3
 check_live 3000 -benchtime 10ms
 
-# ---- 3. bench-compare names the allocation site that changed ----
+# ---- 3. the retention lesson: what a run leaves is one index ----
+compile "$root/benches/retain.c" "$tmp/retain"
+check_lesson() { # want_pointer want_copy flags...
+  local want_pointer=$1 want_copy=$2
+  shift 2
+  "$tmp/retain" -cpu 1 -memprofile "$tmp/retain.pb.gz" -memprofilerate 1 "$@" >/dev/null
+  local got
+  got=$("$cbprof" totals "$tmp/retain.pb.gz" |
+    awk -F'\t' '{ split($5, f, " "); v[$1] = f[2] }
+                END { print v["BenchmarkRetainByPointer"] " " v["BenchmarkRetainByCopy"] }')
+  [ "$got" = "$want_pointer $want_copy" ] ||
+    fail "retain.c $*: inuse_space by pointer, by copy: $got, want $want_pointer $want_copy"
+}
+check_lesson 67108864 6400 -benchtime 1x
+check_lesson 67108864 6400 -benchtime 3x
+check_lesson 67108864 6400 -benchtime 20ms
+check_lesson 201326592 19200 -benchtime 2x -count 3
+
+# ---- 4. bench-compare names the allocation site that changed ----
 repo=$tmp/repo
 mkdir -p "$repo"
 cd "$repo"
