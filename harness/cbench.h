@@ -69,18 +69,21 @@
  * still not freed when it stopped, divided by n (printed like other
  * metrics; a leak of 48 bytes per iteration shows 48.00). Finding them needs
  * every pointer tracked, which would distort ns/op, so the harness repeats
- * such a benchmark once with the same n and tracking on and keeps only that
- * figure; a benchmark that frees as many blocks as it allocates costs
- * nothing extra and shows no column. Blind spot: a loop that frees blocks
+ * such a benchmark once with tracking on, at half the n (at most 100000),
+ * and keeps only that figure per op; a benchmark that frees as many blocks
+ * as it allocates costs nothing extra and shows no column. A per-op leak
+ * reads the same at any n; C bytes kept once per run read C over the
+ * repeat's n. Blind spot: a loop that frees blocks
  * from before the timer started as often as it keeps new ones. Allocations
  * before cbench_reset_timer are not counted. -retained=false turns it off.
  *
  * Allocation profiles: -memprofile FILE writes a gzip-compressed pprof
  * profile (go tool pprof, pprof -http) with Go's sample types alloc_objects,
- * alloc_space (the default), inuse_objects and inuse_space. It covers every
- * allocation made while a timer ran, in every run (warm-up, calibration and
- * reported; Go's covers the whole process), not the retained-B/op rerun;
- * in use means not freed while the timer ran. -memprofilerate N records one
+ * alloc_space (the default), inuse_objects and inuse_space. It covers the
+ * allocations made while a timer ran in the reported runs only (not the
+ * warm-up, calibration or retained-B/op runs; Go's covers the whole
+ * process), each sample labelled with its benchmark, repetition and
+ * iterations; in use means not freed when the run's timer stopped. -memprofilerate N records one
  * allocation per N bytes on average, chosen by Go's exponential scheme and
  * scaled up as Go does (default 524288, Go's; 1 records every allocation).
  * Stacks: up to 64 frames, from glibc's backtrace. Names, files and lines,
