@@ -154,7 +154,7 @@ static void test_per_op_leak_at_any_benchtime(void **state)
 {
 	(void)state;
 	cbench_register("BenchmarkLeak64", bench_leak64, 0);
-	/* 300000x: more than the tracked run's 100000 (cb_retained.c) */
+	/* 300000x: past the tracked run's cap, half of n up to 100000 */
 	static const char *benchtimes[] = {"1000x", "100000x", "300000x"};
 	for (size_t i = 0; i < 3; i++) {
 		struct outcome o;
