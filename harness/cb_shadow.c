@@ -8,7 +8,8 @@
  * a place computed from its address, so blocks that are neighbours in the
  * heap are neighbours in the table: a loop that allocates in address order
  * writes the table in order, and the table costs 4 bytes per 16 bytes of
- * heap that live blocks touched, in pages that exist only where blocks do.
+ * heap the tracked blocks occupied, in pages that exist only where blocks
+ * were.
  *
  * Shape: a radix tree over 48-bit addresses, as a page table is. The top
  * 12 bits pick a directory, the next 12 a leaf, and the low 24 a 4-byte
