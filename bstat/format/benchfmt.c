@@ -99,7 +99,9 @@ void bs_reader_free(bs_reader *r)
  */
 static void set_config(bs_reader *r, const char *key, const char *value, int file)
 {
+	static unsigned long generations;
 	bs_result *res = &r->result;
+	res->config_gen = ++generations;
 	bs_map_ent *e = bs_map_put(&r->config_pos, (const char *)&key, sizeof key, 0, NULL);
 	size_t i = (size_t)e->value;
 	if (!value || !*value) {

@@ -40,6 +40,10 @@ typedef struct bs_result {
 	size_t nvalues, values_cap;
 	const char *file;   /* file name as given, for messages */
 	long line;          /* 1-based line number of this result */
+	/* Changes whenever config does, and is never reused within a process,
+	 * so equal nonzero generations mean equal configurations (projections
+	 * reuse a key while it repeats); 0: unknown, compare the entries. */
+	unsigned long config_gen;
 } bs_result;
 
 /* Unit metadata (`Unit <unit> key=value ...`), shared by all files of a run. */

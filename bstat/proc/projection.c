@@ -56,6 +56,7 @@ struct bs_projection {
 	int memo_valid, memo_with_units;
 	bs_config *memo_config;
 	size_t memo_nconfig, memo_config_cap;
+	unsigned long memo_gen;    /* the memoized result's config_gen */
 	const char **memo_units;   /* with_units: the unit of each value */
 	int *memo_keys;            /* one per value, or one */
 	size_t memo_nkeys, memo_units_cap, memo_keys_cap;
@@ -359,7 +360,7 @@ static int memo_matches(const bs_projection *pr, const bs_result *r, int with_un
 	if (!pr->memo_valid || pr->memo_with_units != with_units || pr->memo_nkeys != nkeys ||
 	    pr->memo_nconfig != r->nconfig)
 		return 0;
-	for (size_t i = 0; i < r->nconfig; i++) {
+	for (size_t i = 0; !(r->config_gen && r->config_gen == pr->memo_gen) && i < r->nconfig; i++) {
 		const bs_config *a = &r->config[i], *b = &pr->memo_config[i];
 		if (a->key != b->key || a->value != b->value || a->file != b->file)
 			return 0;
@@ -379,6 +380,7 @@ static void memo_keep(bs_projection *pr, const bs_result *r, int with_units, con
 	bs_agrow(a, &pr->memo_config, &pr->memo_config_cap, r->nconfig + 1, sizeof *pr->memo_config);
 	memcpy(pr->memo_config, r->config, r->nconfig * sizeof *r->config);
 	pr->memo_nconfig = r->nconfig;
+	pr->memo_gen = r->config_gen;
 	bs_agrow(a, &pr->memo_keys, &pr->memo_keys_cap, nkeys + 1, sizeof *pr->memo_keys);
 	memcpy(pr->memo_keys, keys, nkeys * sizeof *keys);
 	pr->memo_nkeys = nkeys;
@@ -519,6 +521,11 @@ static int key_less(const sort_ctx *c, const sort_key *a, const sort_key *b)
 {
 	for (size_t i = 0; i < c->nf; i++) {
 		const char *x = a->vals[i], *y = b->vals[i];
+		/* One string has one rank, so different ranks decide at once,
+		 * as the string comparison below would have led to. */
+		enum bs_order o = c->flat[i]->order;
+		if ((o == BS_ORDER_FIRST || o == BS_ORDER_FIXED) && a->pos[i] != b->pos[i])
+			return a->pos[i] < b->pos[i];
 		if (x == y || strcmp(x, y) == 0)
 			continue;
 		int d = decorated_cmp(c->flat[i], a, b, i);
@@ -530,7 +537,9 @@ static int key_less(const sort_ctx *c, const sort_key *a, const sort_key *b)
 }
 
 /* A merge sort, because qsort cannot pass the context to the comparison
- * without a global. Keys are distinct, so stability is moot. */
+ * without a global. Keys are distinct, so stability is moot. Keys mostly
+ * arrive in order (first-seen), so halves already in order are not
+ * merged: sorting sorted keys takes n comparisons, not n log n. */
 static void merge_sort(const sort_ctx *c, sort_key *keys, sort_key *tmp, size_t n)
 {
 	if (n < 2)
@@ -538,6 +547,8 @@ static void merge_sort(const sort_ctx *c, sort_key *keys, sort_key *tmp, size_t 
 	size_t h = n / 2, i = 0, j = h, k = 0;
 	merge_sort(c, keys, tmp, h);
 	merge_sort(c, keys + h, tmp, n - h);
+	if (!key_less(c, &keys[h], &keys[h - 1]))
+		return;
 	while (i < h && j < n)
 		tmp[k++] = key_less(c, &keys[j], &keys[i]) ? keys[j++] : keys[i++];
 	while (i < h)

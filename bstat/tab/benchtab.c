@@ -24,9 +24,11 @@
 
 typedef struct bcell {
 	size_t n;                   /* samples */
-	int *residue;               /* distinct residue keys, in the arena */
+	int *residue;               /* distinct residue keys, in the arena, once
+	                             * there are two; the first is first_residue */
 	size_t nres, res_cap;
-	int last_residue;           /* residue[nres - 1] when nres > 0 */
+	int first_residue;
+	int last_residue;           /* the latest residue key seen */
 	int row, col;
 	int next_in_row;            /* index + 1 of the row's next cell; 0 ends */
 } bcell;
@@ -50,7 +52,8 @@ typedef struct btable {
 		double value;
 	} *samples;                 /* in input order */
 	size_t nsamples, samples_cap;
-	bs_map residues;            /* (cell, residue key) pairs seen */
+	bs_map residues;            /* (cell, residue key) pairs seen, for cells
+	                             * with more than RESIDUE_SCAN residue keys */
 } btable;
 
 struct bs_builder {
@@ -151,6 +154,44 @@ static bcell *cell_for(btable *t, int row, int col)
 	return c;
 }
 
+/* Up to this many distinct residue keys, a cell's list is scanned; beyond,
+ * a set of (cell, residue key) pairs answers, so a cell pooling thousands
+ * of configurations does not scan its list for each value. Nearly every
+ * cell has one residue key, and a set entry for each cost a tenth of the
+ * memory at a million lines. */
+enum { RESIDUE_SCAN = 8 };
+
+static int residue_pair_new(btable *t, const bcell *c, int resid)
+{
+	int pair[2] = { (int)(c - t->cells), resid }, created;
+	bs_map_put(&t->residues, (const char *)pair, sizeof pair, 0, &created);
+	return created;
+}
+
+static void note_residue(bs_builder *b, btable *t, bcell *c, int resid)
+{
+	if (c->nres == 0) {
+		c->first_residue = resid;
+		c->nres = 1;
+		return;
+	}
+	if (c->nres < RESIDUE_SCAN) {
+		if (c->first_residue == resid)
+			return;
+		for (size_t i = 1; i < c->nres; i++)
+			if (c->residue[i] == resid)
+				return;
+	} else if (!residue_pair_new(t, c, resid)) {
+		return;
+	}
+	bs_agrow(b->arena, &c->residue, &c->res_cap, c->nres + 1, sizeof *c->residue);
+	c->residue[0] = c->first_residue;
+	c->residue[c->nres++] = resid;
+	if (c->nres == RESIDUE_SCAN)
+		for (size_t i = 0; i < c->nres; i++)
+			residue_pair_new(t, c, c->residue[i]);
+}
+
 void bs_builder_add(bs_builder *b, const bs_result *res)
 {
 	if (res->nvalues == 0)
@@ -168,15 +209,8 @@ void bs_builder_add(bs_builder *b, const bs_result *res)
 		c->n++;
 		if (c->nres > 0 && c->last_residue == resid)
 			continue;
-		/* A set of (cell, residue key) pairs: a cell pooling thousands of
-		 * configurations must not scan its list for each value. */
-		int pair[2] = { (int)(c - t->cells), resid }, created;
-		bs_map_put(&t->residues, (const char *)pair, sizeof pair, 0, &created);
 		c->last_residue = resid;
-		if (created) {
-			bs_agrow(b->arena, &c->residue, &c->res_cap, c->nres + 1, sizeof *c->residue);
-			c->residue[c->nres++] = resid;
-		}
+		note_residue(b, t, c, resid);
 	}
 }
 
