@@ -12,7 +12,7 @@
 
 void bs_render_text(const bs_tables *ts, bs_buf *out);
 void bs_render_csv(const bs_tables *ts, bs_buf *out, bs_buf *warnings);
-/* Returns -1 when cJSON fails (out of memory). */
+/* Returns 0; out of memory follows util.h's one policy. */
 int bs_render_json(const bs_tables *ts, bs_buf *out);
 void bs_render_markdown(const bs_tables *ts, bs_buf *out);
 
