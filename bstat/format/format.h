@@ -89,8 +89,11 @@ typedef struct bs_lines {
 	FILE *in;
 	char *block;
 	size_t pos, end;
-	char *line;                /* NUL-terminated; may hold NUL bytes before len */
-	size_t len, cap;
+	char *line;                /* NUL-terminated; may hold NUL bytes before len;
+	                            * points into block or long */
+	size_t len;
+	char *long_line;           /* a line that crosses a block boundary */
+	size_t long_len, long_cap;
 	int terminated;            /* the last line read ended with '\n' */
 	int err;                   /* the errno of a read error */
 } bs_lines;

@@ -28,6 +28,10 @@ static int start_col(size_t exp)
 /* Adds one cell holding the marks of all notes. */
 static void warn_cell(bs_tt *o, bs_footnotes *fn, const char **notes, size_t n)
 {
+	if (n == 0) {               /* nearly every cell */
+		bs_tt_cell_add(o, "", BS_TT_LEFT, NULL);
+		return;
+	}
 	bs_buf s = { 0 };
 	bs_buf_add(&s, "", 0);
 	bs_footnote_marks(fn, notes, n, 0, &s);
@@ -121,9 +125,10 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 			if (c > 0 && cell->base) {
 				bs_fmt_delta(&cell->cmp, cell->base->summary.center, cell->summary.center, buf, sizeof buf);
 				bs_tt_cell_add(&o, buf, BS_TT_RIGHT, NULL);
-				char test[200];
-				bs_fmt_test(&cell->cmp, test, sizeof test);
-				snprintf(buf, sizeof buf, "(%s)", test);
+				buf[0] = '(';
+				bs_fmt_test(&cell->cmp, buf + 1, sizeof buf - 2);
+				size_t len = strlen(buf);
+				memcpy(buf + len, ")", 2);
 				bs_tt_cell_add(&o, buf, BS_TT_LEFT, NULL);
 				warn_cell(&o, &fn, cell->cmp_notes, cell->ncmp_notes);
 			}
