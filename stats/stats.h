@@ -41,12 +41,12 @@ enum st_assumption {
 	ST_ASSUME_EXACT       /* benchmath's AssumeExact: every run gives the same value */
 };
 
-/* No warning names both a level and a range, so they share their bytes:
- * every table cell holds four warnings, and at a million results that is
- * tens of megabytes. */
+/* No warning names both a level and a range, so they share their bytes,
+ * and the kind and the flag share a word: every table cell holds four
+ * warnings, and at a million results that is tens of megabytes. */
 typedef struct st_warning {
-	enum st_warning_kind kind;
-	int at_least;         /* 1: "need >= n", 0: "need > n" (limit reached) */
+	enum st_warning_kind kind : 8;
+	int at_least : 8;     /* 1: "need >= n", 0: "need > n" (limit reached) */
 	int n;                /* samples needed */
 	union {
 		double level;     /* the confidence or alpha level named */

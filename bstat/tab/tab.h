@@ -116,11 +116,11 @@ enum bs_tt_align { BS_TT_LEFT, BS_TT_CENTER, BS_TT_RIGHT };
 
 typedef struct bs_tt_cell {
 	int row, col, span;
+	enum bs_tt_align align;
 	const char *value;
 	const char *margin;
-	enum bs_tt_align align;
-	size_t seq;                 /* insertion order, keeps sorting stable */
-	long width, margin_width;   /* in runes */
+	unsigned seq;               /* insertion order, keeps sorting stable */
+	int width, margin_width;    /* in runes */
 } bs_tt_cell;
 
 typedef struct bs_tt {

@@ -56,10 +56,10 @@ void bs_tt_span(bs_tt *t, int span, const char *value, enum bs_tt_align align,
 		c->value = memcpy(bs_alloc(t->texts, n), value, n);
 	}
 	c->margin = margin ? margin : (t->cur_col == 0 || !*value) ? "" : " ";
-	c->width = (long)text_width(value, n - 1);
-	c->margin_width = (long)text_width(c->margin, strlen(c->margin));
+	c->width = (int)text_width(value, n - 1);
+	c->margin_width = (int)text_width(c->margin, strlen(c->margin));
 	c->align = align;
-	c->seq = t->ncells++;
+	c->seq = (unsigned)t->ncells++;
 	t->cur_col += span;
 	if (t->cur_col > t->ncols)
 		t->ncols = t->cur_col;
@@ -148,7 +148,10 @@ void bs_tt_format(bs_tt *t, bs_buf *out)
 	long *ws = bs_xcalloc((size_t)nc + 1, sizeof *ws);
 	long *offs = bs_xcalloc((size_t)nc + 2, sizeof *offs);
 	int *span_cols = bs_xcalloc((size_t)nc + 1, sizeof *span_cols);
-	size_t *spanning = bs_xcalloc(t->ncells + 1, sizeof *spanning), nspanning = 0;
+	size_t nspans = 0, nspanning = 0;
+	for (size_t i = 0; i < t->ncells; i++)
+		nspans += t->cells[i].span != 1;
+	size_t *spanning = bs_xcalloc(nspans + 1, sizeof *spanning);
 	for (size_t i = 0; i < t->ncells; i++) {
 		bs_tt_cell *c = &t->cells[i];
 		if (c->margin_width > lmargin[c->col])
