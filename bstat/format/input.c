@@ -13,7 +13,7 @@
 #include <errno.h>
 #include <string.h>
 
-enum { BLOCK = 64 * 1024 };
+enum { BLOCK = 16 * 1024 };
 
 int bs_input_open(const char *path, FILE **out)
 {
