@@ -26,6 +26,13 @@ typedef struct proj_op {
 	bs_map seen;               /* CONFIG: config key -> field pointer index */
 	bs_field **seen_fields;
 	size_t nseen, seen_cap;
+	/* CONFIG: the fields and values the configuration of generation gen
+	 * (bs_result.config_gen) gave, replayed while it repeats: looking up
+	 * every configuration key of every result was a hash probe per key. */
+	unsigned long gen;
+	int *gen_idx;
+	const char **gen_val;
+	size_t ngen, gen_cap;
 } proj_op;
 
 typedef struct keyrec {
@@ -270,6 +277,19 @@ bs_projection *bs_projection_residue(bs_proc *p)
 
 /* ---- projecting ---- */
 
+static void keep_config_value(bs_arena *a, proj_op *op, int idx, const char *value)
+{
+	if (op->ngen == op->gen_cap) {
+		size_t cap = op->gen_cap;
+		bs_agrow(a, &op->gen_idx, &cap, op->ngen + 1, sizeof *op->gen_idx);
+		cap = op->gen_cap;
+		bs_agrow(a, &op->gen_val, &cap, op->ngen + 1, sizeof *op->gen_val);
+		op->gen_cap = cap;
+	}
+	op->gen_idx[op->ngen] = idx;
+	op->gen_val[op->ngen++] = value;
+}
+
 static void populate(bs_projection *pr, const bs_result *r)
 {
 	bs_proc *p = pr->proc;
@@ -285,6 +305,13 @@ static void populate(bs_projection *pr, const bs_result *r)
 			pr->row[op->field->idx] = bs_extract(p, &op->ext, r);
 			break;
 		case OP_CONFIG:
+			if (r->config_gen && r->config_gen == op->gen) {
+				for (size_t k = 0; k < op->ngen; k++)
+					pr->row[op->gen_idx[k]] = op->gen_val[k];
+				break;
+			}
+			op->gen = 0;
+			op->ngen = 0;
 			for (size_t c = 0; c < r->nconfig; c++) {
 				const bs_config *cfg = &r->config[c];
 				if (!cfg->file)
@@ -306,7 +333,9 @@ static void populate(bs_projection *pr, const bs_result *r)
 					pr->row[f->idx] = "";
 				}
 				pr->row[f->idx] = cfg->value;
+				keep_config_value(p->arena, op, f->idx, cfg->value);
 			}
+			op->gen = r->config_gen;
 			break;
 		}
 	}
