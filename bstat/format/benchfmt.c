@@ -438,8 +438,10 @@ static int parse_result(bs_reader *r, const char *line, size_t n)
 		return syntax_error(r, "NUL byte in a result line"), -1;
 	if (r->strict && !r->lines.terminated)
 		return syntax_error(r, "truncated result line (no newline at the end of the input)"), -1;
-	res->name = intern_n(r, f, flen);
+	bs_map_ent *name = bs_map_put(r->interns, f, flen, (long)r->interns->n, NULL);
+	res->name = name->key;
 	res->name_len = flen;
+	res->name_id = (size_t)name->value + 1;
 	flen = split_field(&line, &n, &f);
 	if (flen == 0)
 		return syntax_error(r, "missing iteration count"), -1;

@@ -35,6 +35,7 @@ typedef struct bs_result {
 	size_t nconfig, config_cap;
 	const char *name;   /* without the "Benchmark" prefix, interned */
 	size_t name_len;
+	size_t name_id;     /* the name's intern index (bs_intern) + 1; 0: unknown */
 	long long iters;
 	bs_value *values;
 	size_t nvalues, values_cap;

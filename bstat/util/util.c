@@ -407,7 +407,7 @@ bs_map_ent *bs_map_put(bs_map *m, const char *s, size_t n, long init, int *creat
 
 const char *bs_intern(bs_map *m, const char *s, size_t n)
 {
-	return bs_map_put(m, s, n, 0, NULL)->key;
+	return bs_map_put(m, s, n, (long)m->n, NULL)->key;
 }
 
 int bs_utf8_decode(const unsigned char *s, size_t n, uint32_t *rune)

@@ -101,7 +101,9 @@ uint64_t bs_hash(const void *s, size_t n);
 bs_map_ent *bs_map_find(const bs_map *m, const char *s, size_t n);
 /* The entry for s, created with value `init` when missing; *created set. */
 bs_map_ent *bs_map_put(bs_map *m, const char *s, size_t n, long init, int *created);
-/* The canonical copy of s. */
+/* The canonical copy of s. In a map used only through bs_intern, each
+ * entry's value is its index in the order interned (dense ids: arrays
+ * indexed by them are cheaper than another hash probe). */
 const char *bs_intern(bs_map *m, const char *s, size_t n);
 
 /* snprintf(buf, size, plus ? "%+.*f" : "%.*f", prec, x), the same bytes
