@@ -57,7 +57,13 @@ void bs_tt_span(bs_tt *t, int span, const char *value, enum bs_tt_align align,
 	}
 	c->margin = margin ? margin : (t->cur_col == 0 || !*value) ? "" : " ";
 	c->width = (int)text_width(value, n - 1);
-	c->margin_width = (int)text_width(c->margin, strlen(c->margin));
+	c->len = (int)(n - 1);
+	/* Margins are a few literals, mostly the one just used. */
+	if (c->margin != t->last_margin) {
+		t->last_margin = c->margin;
+		t->last_margin_width = (int)text_width(c->margin, strlen(c->margin));
+	}
+	c->margin_width = t->last_margin_width;
 	c->align = align;
 	c->seq = (unsigned)t->ncells++;
 	t->cur_col += span;
@@ -210,7 +216,7 @@ void bs_tt_format(bs_tt *t, bs_buf *out)
 		if (lpad < 0)
 			lpad = c->align == BS_TT_CENTER ? -lpad : 0;
 		pad(out, lpad);
-		bs_buf_puts(out, c->value);
+		bs_buf_add(out, c->value, (size_t)c->len);
 		off += lpad + len;
 	}
 	if (t->ncells > 0)

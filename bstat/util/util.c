@@ -270,19 +270,10 @@ int bs_try_grow(void *arrp, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-void bs_grow(void *arrp, size_t *cap, size_t need, size_t elem)
+void bs_grow_slow(void *arrp, size_t *cap, size_t need, size_t elem)
 {
 	if (bs_try_grow(arrp, cap, need, elem) < 0)
 		out_of_memory();
-}
-
-void bs_buf_add(bs_buf *b, const char *s, size_t n)
-{
-	bs_grow(&b->s, &b->cap, b->len + n + 1, 1);
-	if (n)
-		memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = 0;
 }
 
 void bs_buf_puts(bs_buf *b, const char *s)
