@@ -41,12 +41,19 @@ enum st_assumption {
 	ST_ASSUME_EXACT       /* benchmath's AssumeExact: every run gives the same value */
 };
 
+/* No warning names both a level and a range, so they share their bytes,
+ * and the kind and the flag share a word: every table cell holds four
+ * warnings, and at a million results that is tens of megabytes. */
 typedef struct st_warning {
-	enum st_warning_kind kind;
-	int at_least;         /* 1: "need >= n", 0: "need > n" (limit reached) */
+	enum st_warning_kind kind : 8;
+	int at_least : 8;     /* 1: "need >= n", 0: "need > n" (limit reached) */
 	int n;                /* samples needed */
-	double level;         /* the confidence or alpha level named */
-	double lo, hi;        /* ST_WARN_NOT_EXACT: the values seen */
+	union {
+		double level;     /* the confidence or alpha level named */
+		struct {
+			double lo, hi; /* ST_WARN_NOT_EXACT: the values seen */
+		};
+	};
 } st_warning;
 
 #define ST_MAX_WARNINGS 2

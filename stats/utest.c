@@ -35,9 +35,31 @@ struct ranking {
 	int tied;           /* some run is longer than 1 */
 };
 
-static double *sorted_copy(const double *v, size_t n)
+/* The st_sort order: NaNs first, as one run of equal values. */
+static int before(double a, double b)
 {
-	double *c = malloc((n ? n : 1) * sizeof *c);
+	return a < b || (isnan(a) && !isnan(b));
+}
+
+/*
+ * Samples of up to SMALL values are ranked in the caller's stack buffers,
+ * and a sample already in st_sort order (bstat's cells are sorted) is used
+ * as it is: the copies, sorts and five allocations per test were a tenth
+ * of a table of short samples.
+ */
+enum { SMALL = 64 };
+
+/* v in st_sort order: v itself, or a sorted copy in buf (n <= SMALL) or
+ * in *heap (freed by the caller); NULL when memory runs out. */
+static const double *sorted_view(const double *v, size_t n, double *buf, double **heap)
+{
+	size_t i = 1;
+	while (i < n && !before(v[i], v[i - 1]))
+		i++;
+	*heap = NULL;
+	if (i >= n)
+		return v;
+	double *c = n <= SMALL ? buf : (*heap = malloc(n * sizeof *c));
 	if (c) {
 		memcpy(c, v, n * sizeof *c);
 		st_sort(c, n);
@@ -45,11 +67,12 @@ static double *sorted_copy(const double *v, size_t n)
 	return c;
 }
 
-/* The st_sort order: NaNs first, as one run of equal values. */
-static int before(double a, double b)
-{
-	return a < b || (isnan(a) && !isnan(b));
-}
+/* Scratch for rank: stack arrays for small samples, else the heap. */
+struct rank_space {
+	double merged[2 * SMALL];
+	unsigned char is_x[2 * SMALL];
+	int ties[2 * SMALL];
+};
 
 static int same(double a, double b)
 {
@@ -64,16 +87,19 @@ static int same(double a, double b)
  * arithmetic exactly, so U and the ties match benchstat's.
  */
 static int rank(const double *xs, size_t nx, const double *ys, size_t ny,
-                struct ranking *out)
+                struct rank_space *sp, struct ranking *out)
 {
 	size_t n = nx + ny;
-	double *merged = malloc(n * sizeof *merged);
-	unsigned char *is_x = malloc(n);
-	out->ties = malloc(n * sizeof *out->ties);
+	int small = n <= 2 * SMALL;
+	double *merged = small ? sp->merged : malloc(n * sizeof *merged);
+	unsigned char *is_x = small ? sp->is_x : malloc(n);
+	out->ties = small ? sp->ties : malloc(n * sizeof *out->ties);
 	if (!merged || !is_x || !out->ties) {
-		free(merged);
-		free(is_x);
-		free(out->ties);
+		if (!small) {
+			free(merged);
+			free(is_x);
+			free(out->ties);
+		}
 		out->ties = NULL;
 		return -1;
 	}
@@ -98,8 +124,10 @@ static int rank(const double *xs, size_t nx, const double *ys, size_t ny,
 			out->tied = 1;
 	}
 	out->u = rank_sum - (double)((int64_t)nx * (int64_t)(nx + 1)) / 2;
-	free(merged);
-	free(is_x);
+	if (!small) {
+		free(merged);
+		free(is_x);
+	}
 	return 0;
 }
 
@@ -192,18 +220,21 @@ st_comparison st_mann_whitney(const double *x, size_t nx,
 		warn(&c, (st_warning){ .kind = ST_WARN_EMPTY_SAMPLE });
 		return c;
 	}
-	double *xs = sorted_copy(x, nx), *ys = sorted_copy(y, ny);
+	double xbuf[SMALL], ybuf[SMALL], *xheap, *yheap;
+	struct rank_space space;
+	const double *xs = sorted_view(x, nx, xbuf, &xheap), *ys = sorted_view(y, ny, ybuf, &yheap);
 	struct ranking r = { 0 };
-	int ranked = xs && ys ? rank(xs, nx, ys, ny, &r) : -1;
-	free(xs);
-	free(ys);
+	int ranked = xs && ys ? rank(xs, nx, ys, ny, &space, &r) : -1;
+	free(xheap);
+	free(yheap);
 	if (ranked < 0) {
 		warn(&c, (st_warning){ .kind = ST_WARN_NO_MEMORY });
 		return c;
 	}
 	c.u = r.u;
 	double p = p_value(&c, &r);
-	free(r.ties);
+	if (r.ties != space.ties)
+		free(r.ties);
 	if (isnan(p)) {
 		c.exact = 0;
 		warn(&c, (st_warning){ .kind = ST_WARN_ALL_EQUAL });

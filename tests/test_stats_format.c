@@ -75,21 +75,21 @@ static void test_warning_text(void **state)
 {
 	(void)state;
 	static const struct { st_warning w; const char *want; } cases[] = {
-		{ { ST_WARN_CI_SAMPLES, 1, 6, 0.95, 0, 0 },
+		{ { .kind = ST_WARN_CI_SAMPLES, .at_least = 1, .n = 6, .level = 0.95 },
 		  "need >= 6 samples for confidence interval at level 0.95" },
-		{ { ST_WARN_CI_SAMPLES, 1, 8, 0.99, 0, 0 },
+		{ { .kind = ST_WARN_CI_SAMPLES, .at_least = 1, .n = 8, .level = 0.99 },
 		  "need >= 8 samples for confidence interval at level 0.99" },
-		{ { ST_WARN_CI_SAMPLES, 0, 50, 1, 0, 0 },
+		{ { .kind = ST_WARN_CI_SAMPLES, .at_least = 0, .n = 50, .level = 1 },
 		  "need > 50 samples for confidence interval at level 1" },
-		{ { ST_WARN_CI_SAMPLES, 1, 11, 0.999, 0, 0 },
+		{ { .kind = ST_WARN_CI_SAMPLES, .at_least = 1, .n = 11, .level = 0.999 },
 		  "need >= 11 samples for confidence interval at level 0.999" },
-		{ { ST_WARN_U_SAMPLES, 1, 4, 0.05, 0, 0 },
+		{ { .kind = ST_WARN_U_SAMPLES, .at_least = 1, .n = 4, .level = 0.05 },
 		  "need >= 4 samples to detect a difference at alpha level 0.05" },
-		{ { ST_WARN_U_SAMPLES, 0, 10, 1e-06, 0, 0 },
+		{ { .kind = ST_WARN_U_SAMPLES, .at_least = 0, .n = 10, .level = 1e-06 },
 		  "need > 10 samples to detect a difference at alpha level 1e-06" },
-		{ { ST_WARN_ALL_EQUAL, 0, 0, 0, 0, 0 }, "all samples are equal" },
-		{ { ST_WARN_EMPTY_SAMPLE, 0, 0, 0, 0, 0 }, "sample is too small" },
-		{ { ST_WARN_NOT_EXACT, 0, 0, 0, 1, 2.5 },
+		{ { .kind = ST_WARN_ALL_EQUAL, .at_least = 0, .n = 0, .level = 0 }, "all samples are equal" },
+		{ { .kind = ST_WARN_EMPTY_SAMPLE, .at_least = 0, .n = 0, .level = 0 }, "sample is too small" },
+		{ { .kind = ST_WARN_NOT_EXACT, .lo = 1, .hi = 2.5 },
 		  "exact distribution expected, but values range from 1 to 2.5" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -474,11 +474,20 @@ static int run_command(int argc, char **argv, FILE *out, FILE *err)
 		bs_warn_unused_rules(&o, ts, err);
 		status = run_gate(&o, &cfg, a, gated ? gated : ts, &info, fmt, &gate, err);
 	}
-	if (render(ts, fmt, &text, &warnings) < 0) {
+	int write_failed = 0;
+	if (fmt == BS_FORMAT_TEXT) {
+		/* Table by table: at a million lines the text is tens of MB. */
+		for (size_t i = 0; i < ts->n && !write_failed; i++) {
+			bs_buf_clear(&text);
+			bs_render_text_table(ts, i, &text);
+			write_failed = write_all(&text, out) < 0;
+		}
+		bs_buf_clear(&text);
+	} else if (render(ts, fmt, &text, &warnings) < 0) {
 		fprintf(err, "bstat: out of memory formatting JSON\n");
 		status = 2;
 	}
-	int write_failed = write_all(&text, out) < 0;
+	write_failed |= write_all(&text, out) < 0;
 	write_all(&warnings, err);
 	/* After the table for people; on stderr when stdout is CSV or JSON for
 	 * machines, which read the verdict from the exit status. */

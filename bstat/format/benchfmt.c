@@ -32,6 +32,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 void bs_unit_meta_init(bs_unit_meta *m, bs_arena *a)
 {
@@ -99,7 +102,9 @@ void bs_reader_free(bs_reader *r)
  */
 static void set_config(bs_reader *r, const char *key, const char *value, int file)
 {
+	static unsigned long generations;
 	bs_result *res = &r->result;
+	res->config_gen = ++generations;
 	bs_map_ent *e = bs_map_put(&r->config_pos, (const char *)&key, sizeof key, 0, NULL);
 	size_t i = (size_t)e->value;
 	if (!value || !*value) {
@@ -158,13 +163,19 @@ static int is_space_at(const char *s, size_t n, size_t *w)
 	return bs_is_space_rune(rune);
 }
 
-/* Reading is dominated by finding where fields end, so printable ASCII
- * and the usual blanks (' ', '\t') are handled inline and anything else
- * goes through the full Unicode test a rune at a time. */
-static int is_printable_ascii(unsigned char c)
-{
-	return c - 0x21u < 0x7Fu - 0x21u;
-}
+/*
+ * Reading is dominated by finding where fields end, so each byte is
+ * classed by a table: FIELD bytes (printable ASCII, and the ASCII controls
+ * that are not white space) continue a field, BLANK bytes (' ', '\t',
+ * '\n', '\v', '\f', '\r') separate fields, and a byte of 0x80 or above
+ * starts a rune that goes through the full Unicode test. A NUL byte is a
+ * field byte here, so the loops are bounded by the length, not by it.
+ */
+enum { FIELD, BLANK, RUNE };
+static const unsigned char byte_class[256] = {
+	['\t'] = BLANK, ['\n'] = BLANK, ['\v'] = BLANK, ['\f'] = BLANK, ['\r'] = BLANK, [' '] = BLANK,
+	[0x80 ... 0xFF] = RUNE,
+};
 
 /* The end of the run of Unicode blanks (blank 1) or non-blanks (blank 0)
  * starting at p[i]. */
@@ -176,48 +187,43 @@ static size_t skip_runes(const char *p, size_t n, size_t i, int blank)
 	return i;
 }
 
-/* Marks (high bit) the bytes of w that are not printable ASCII. Borrows
- * and carries only run towards later bytes, and only out of a marked
- * byte, so the first marked byte is always exact. */
-static uint64_t unprintable_bytes(uint64_t w)
-{
-	const uint64_t ones = 0x0101010101010101u;
-	uint64_t below = (w - ones * 0x21) & ~w;
-	uint64_t above = (w + ones) | w;
-	return (below | above) & ones * 0x80;
-}
-
-/* The end of the field starting at p[i]; on little-endian machines,
- * eight bytes a step. */
+/* The end of the field starting at p[i]. With SSE2 (every x86-64), 16
+ * bytes a step find the first byte below '!' or above 0x7F, where the
+ * byte classes take over: fields are short, but the line goes on past
+ * them, so one step usually finds the end. */
 static size_t skip_field(const char *p, size_t n, size_t i)
 {
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	for (uint64_t word, marks; i + 8 <= n; i += 8) {
-		memcpy(&word, p + i, 8);
-		if ((marks = unprintable_bytes(word)) != 0) {
-			i += (size_t)__builtin_ctzll(marks) / 8;
+	const unsigned char *u = (const unsigned char *)p;
+#ifdef __SSE2__
+	for (const __m128i bang = _mm_set1_epi8('!'); i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+		/* Signed: bytes above 0x7F compare below '!' too. */
+		unsigned stop = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, bang));
+		if (stop) {
+			i += (size_t)__builtin_ctz(stop);
 			break;
 		}
 	}
 #endif
-	while (i < n && is_printable_ascii((unsigned char)p[i]))
+	while (i < n && byte_class[u[i]] == FIELD)
 		i++;
-	if (i < n && p[i] != ' ' && p[i] != '\t')
+	if (i < n && byte_class[u[i]] == RUNE)
 		i = skip_runes(p, n, i, 0);
 	return i;
 }
 
 static size_t skip_blanks(const char *p, size_t n, size_t i)
 {
-	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+	const unsigned char *u = (const unsigned char *)p;
+	while (i < n && byte_class[u[i]] == BLANK)
 		i++;
-	if (i < n && !is_printable_ascii((unsigned char)p[i]))
+	if (i < n && byte_class[u[i]] == RUNE)
 		i = skip_runes(p, n, i, 1);
 	return i;
 }
 
 /* Splits off the first field of s[0..*n) and skips the blanks after it. */
-static size_t split_field(const char **s, size_t *n, const char **field)
+static inline size_t split_field(const char **s, size_t *n, const char **field)
 {
 	const char *p = *s;
 	size_t flen = skip_field(p, *n, 0), i = skip_blanks(p, *n, flen);
@@ -243,11 +249,12 @@ int bs_parse_int(const char *s, size_t n, long long *out, const char **err)
 	limit = neg ? (unsigned long long)LLONG_MAX + 1 : (unsigned long long)LLONG_MAX;
 	if (i == n)
 		goto syntax;
-	for (; i < n; i++) {
+	/* 18 digits cannot overflow: the division is only needed past them. */
+	for (size_t first = i; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			goto syntax;
 		unsigned d = (unsigned)(s[i] - '0');
-		if (v > (limit - d) / 10) {
+		if (i - first >= 18 && v > (limit - d) / 10) {
 			/* Go reports range only once the whole text is digits. */
 			for (i++; i < n; i++)
 				if (s[i] < '0' || s[i] > '9')
@@ -448,8 +455,10 @@ static int parse_result(bs_reader *r, const char *line, size_t n)
 		return syntax_error(r, "NUL byte in a result line"), -1;
 	if (r->strict && !r->lines.terminated)
 		return syntax_error(r, "truncated result line (no newline at the end of the input)"), -1;
-	res->name = intern_n(r, f, flen);
+	bs_map_ent *name = bs_map_put(r->interns, f, flen, (long)r->interns->n, NULL);
+	res->name = name->key;
 	res->name_len = flen;
+	res->name_id = (size_t)name->value + 1;
 	flen = split_field(&line, &n, &f);
 	if (flen == 0)
 		return syntax_error(r, "missing iteration count"), -1;

@@ -35,11 +35,16 @@ typedef struct bs_result {
 	size_t nconfig, config_cap;
 	const char *name;   /* without the "Benchmark" prefix, interned */
 	size_t name_len;
+	size_t name_id;     /* the name's intern index (bs_intern) + 1; 0: unknown */
 	long long iters;
 	bs_value *values;
 	size_t nvalues, values_cap;
 	const char *file;   /* file name as given, for messages */
 	long line;          /* 1-based line number of this result */
+	/* Changes whenever config does, and is never reused within a process,
+	 * so equal nonzero generations mean equal configurations (projections
+	 * reuse a key while it repeats); 0: unknown, compare the entries. */
+	unsigned long config_gen;
 } bs_result;
 
 /* Unit metadata (`Unit <unit> key=value ...`), shared by all files of a run. */
@@ -85,8 +90,11 @@ typedef struct bs_lines {
 	FILE *in;
 	char *block;
 	size_t pos, end;
-	char *line;                /* NUL-terminated; may hold NUL bytes before len */
-	size_t len, cap;
+	char *line;                /* NUL-terminated; may hold NUL bytes before len;
+	                            * points into block or long */
+	size_t len;
+	char *long_line;           /* a line that crosses a block boundary */
+	size_t long_len, long_cap;
 	int terminated;            /* the last line read ended with '\n' */
 	int err;                   /* the errno of a read error */
 } bs_lines;

@@ -11,8 +11,12 @@
 #include "util/util.h"
 
 void bs_render_text(const bs_tables *ts, bs_buf *out);
+/* Table i of the text output (with the configuration lines before it):
+ * the command writes the tables one at a time, so the whole output is
+ * never held at once. */
+void bs_render_text_table(const bs_tables *ts, size_t i, bs_buf *out);
 void bs_render_csv(const bs_tables *ts, bs_buf *out, bs_buf *warnings);
-/* Returns -1 when cJSON fails (out of memory). */
+/* Returns 0; out of memory follows util.h's one policy. */
 int bs_render_json(const bs_tables *ts, bs_buf *out);
 void bs_render_markdown(const bs_tables *ts, bs_buf *out);
 

@@ -24,9 +24,11 @@
 
 typedef struct bcell {
 	size_t n;                   /* samples */
-	int *residue;               /* distinct residue keys, in the arena */
+	int *residue;               /* distinct residue keys, in the arena, once
+	                             * there are two; the first is first_residue */
 	size_t nres, res_cap;
-	int last_residue;           /* residue[nres - 1] when nres > 0 */
+	int first_residue;
+	int last_residue;           /* the latest residue key seen */
 	int row, col;
 	int next_in_row;            /* index + 1 of the row's next cell; 0 ends */
 } bcell;
@@ -50,7 +52,8 @@ typedef struct btable {
 		double value;
 	} *samples;                 /* in input order */
 	size_t nsamples, samples_cap;
-	bs_map residues;            /* (cell, residue key) pairs seen */
+	bs_map residues;            /* (cell, residue key) pairs seen, for cells
+	                             * with more than RESIDUE_SCAN residue keys */
 } btable;
 
 struct bs_builder {
@@ -62,6 +65,7 @@ struct bs_builder {
 	size_t tok_cap;
 	int *tkeys;
 	size_t tkeys_cap;
+	bs_map note_texts;          /* one copy of each footnote text */
 };
 
 bs_builder *bs_builder_new(bs_arena *a, bs_projection *table_by, bs_projection *row_by,
@@ -70,6 +74,7 @@ bs_builder *bs_builder_new(bs_arena *a, bs_projection *table_by, bs_projection *
 	bs_builder *b = bs_alloc(a, sizeof *b);
 	*b = (bs_builder){ .arena = a, .table_by = table_by, .row_by = row_by,
 	                   .col_by = col_by, .residue = residue };
+	bs_map_init(&b->note_texts, a);
 	return b;
 }
 
@@ -151,6 +156,44 @@ static bcell *cell_for(btable *t, int row, int col)
 	return c;
 }
 
+/* Up to this many distinct residue keys, a cell's list is scanned; beyond,
+ * a set of (cell, residue key) pairs answers, so a cell pooling thousands
+ * of configurations does not scan its list for each value. Nearly every
+ * cell has one residue key, and a set entry for each cost a tenth of the
+ * memory at a million lines. */
+enum { RESIDUE_SCAN = 8 };
+
+static int residue_pair_new(btable *t, const bcell *c, int resid)
+{
+	int pair[2] = { (int)(c - t->cells), resid }, created;
+	bs_map_put(&t->residues, (const char *)pair, sizeof pair, 0, &created);
+	return created;
+}
+
+static void note_residue(bs_builder *b, btable *t, bcell *c, int resid)
+{
+	if (c->nres == 0) {
+		c->first_residue = resid;
+		c->nres = 1;
+		return;
+	}
+	if (c->nres < RESIDUE_SCAN) {
+		if (c->first_residue == resid)
+			return;
+		for (size_t i = 1; i < c->nres; i++)
+			if (c->residue[i] == resid)
+				return;
+	} else if (!residue_pair_new(t, c, resid)) {
+		return;
+	}
+	bs_agrow(b->arena, &c->residue, &c->res_cap, c->nres + 1, sizeof *c->residue);
+	c->residue[0] = c->first_residue;
+	c->residue[c->nres++] = resid;
+	if (c->nres == RESIDUE_SCAN)
+		for (size_t i = 0; i < c->nres; i++)
+			residue_pair_new(t, c, c->residue[i]);
+}
+
 void bs_builder_add(bs_builder *b, const bs_result *res)
 {
 	if (res->nvalues == 0)
@@ -168,15 +211,8 @@ void bs_builder_add(bs_builder *b, const bs_result *res)
 		c->n++;
 		if (c->nres > 0 && c->last_residue == resid)
 			continue;
-		/* A set of (cell, residue key) pairs: a cell pooling thousands of
-		 * configurations must not scan its list for each value. */
-		int pair[2] = { (int)(c - t->cells), resid }, created;
-		bs_map_put(&t->residues, (const char *)pair, sizeof pair, 0, &created);
 		c->last_residue = resid;
-		if (created) {
-			bs_agrow(b->arena, &c->residue, &c->res_cap, c->nres + 1, sizeof *c->residue);
-			c->residue[c->nres++] = resid;
-		}
+		note_residue(b, t, c, resid);
 	}
 }
 
@@ -187,20 +223,28 @@ typedef struct notes {
 	size_t n, cap;
 } notes;
 
-static void note(bs_arena *a, notes *ns, const char *text)
+/* Notes repeat ("all samples are equal" in every cell of a constant
+ * metric), so each text is kept once. */
+static void note(bs_builder *b, notes *ns, const char *text)
 {
-	bs_agrow(a, &ns->items, &ns->cap, ns->n + 1, sizeof *ns->items);
-	ns->items[ns->n++] = bs_strdup(a, text);
+	bs_agrow(b->arena, &ns->items, &ns->cap, ns->n + 1, sizeof *ns->items);
+	ns->items[ns->n++] = bs_intern(&b->note_texts, text, strlen(text));
 }
 
 /* Sized by st_warning_format's snprintf-style length, so never cut. */
-static void note_warning(bs_arena *a, notes *ns, const st_warning *w)
+static void note_warning(bs_builder *b, notes *ns, const st_warning *w)
 {
-	int n = st_warning_format(w, NULL, 0);
-	char *text = bs_alloc(a, (size_t)(n > 0 ? n : 0) + 1);
-	st_warning_format(w, text, (size_t)(n > 0 ? n : 0) + 1);
-	bs_agrow(a, &ns->items, &ns->cap, ns->n + 1, sizeof *ns->items);
-	ns->items[ns->n++] = text;
+	char stack[256];
+	int n = st_warning_format(w, stack, sizeof stack);
+	size_t len = (size_t)(n > 0 ? n : 0);
+	if (len < sizeof stack) {
+		note(b, ns, stack);
+		return;
+	}
+	char *text = bs_xrealloc(NULL, len + 1);
+	st_warning_format(w, text, len + 1);
+	note(b, ns, text);
+	bs_free(text);
 }
 
 /* key -> its index in keys[0..n), for the keys that occur. */
@@ -222,7 +266,8 @@ static double **gather_samples(bs_arena *a, const btable *bt)
 	double **values = bs_xrealloc(NULL, (bt->ncells + 1) * sizeof *values);
 	size_t *fill = bs_xrealloc(NULL, (bt->ncells + 1) * sizeof *fill);
 	for (size_t i = 0; i < bt->ncells; i++) {
-		values[i] = bs_alloc(a, (bt->cells[i].n + 1) * sizeof **values);
+		/* A cell exists because a value landed in it: n >= 1. */
+		values[i] = bs_alloc(a, bt->cells[i].n * sizeof **values);
 		fill[i] = 0;
 	}
 	for (size_t i = 0; i < bt->nsamples; i++) {
@@ -244,7 +289,7 @@ static void summarize_cell(bs_builder *b, bs_table *t, bcell *bc, double *values
 		bs_buf names = { 0 }, msg = { 0 };
 		if (bs_nonsingular_fields(b->residue, bc->residue, bc->nres, &names) > 0) {
 			bs_buf_printf(&msg, "benchmarks vary in %s", names.s);
-			note(b->arena, &ns, msg.s);
+			note(b, &ns, msg.s);
 			c->varies_in = bs_strdup(b->arena, names.s);
 		}
 		bs_buf_free(&names);
@@ -252,12 +297,12 @@ static void summarize_cell(bs_builder *b, bs_table *t, bcell *bc, double *values
 	}
 	c->summary = st_summarize(t->assumption, c->values, c->n, confidence);
 	for (int i = 0; i < c->summary.nwarnings; i++)
-		note_warning(b->arena, &ns, &c->summary.warnings[i]);
+		note_warning(b, &ns, &c->summary.warnings[i]);
 	c->notes = ns.items;
 	c->nnotes = ns.n;
 }
 
-static void compare_cell(bs_arena *a, const bs_table *t, bs_cell *c, double alpha)
+static void compare_cell(bs_builder *b, const bs_table *t, bs_cell *c, double alpha)
 {
 	notes ns = { 0 };
 	c->cmp = st_compare(t->assumption, c->base->values, c->base->n, c->values, c->n, alpha);
@@ -267,12 +312,12 @@ static void compare_cell(bs_arena *a, const bs_table *t, bs_cell *c, double alph
 		all_equal |= c->cmp.warnings[i].kind == ST_WARN_ALL_EQUAL;
 	for (int i = 0; i < c->cmp.nwarnings; i++)
 		if (!all_equal || c->cmp.warnings[i].kind == ST_WARN_ALL_EQUAL)
-			note_warning(a, &ns, &c->cmp.warnings[i]);
+			note_warning(b, &ns, &c->cmp.warnings[i]);
 	c->cmp_notes = ns.items;
 	c->ncmp_notes = ns.n;
 }
 
-static void summarize_col(bs_arena *a, bs_table *t, size_t col, size_t nbase)
+static void summarize_col(bs_builder *b, bs_table *t, size_t col, size_t nbase)
 {
 	bs_colsum *s = &t->summary[col];
 	notes ns = { 0 };
@@ -298,16 +343,16 @@ static void summarize_col(bs_arena *a, bs_table *t, size_t col, size_t nbase)
 		}
 	}
 	if (!is_base && nbase != nr)
-		note(a, &ns, "benchmark set differs from baseline; geomeans may not be comparable");
+		note(b, &ns, "benchmark set differs from baseline; geomeans may not be comparable");
 	double gm = st_geomean(centers, nc);
 	if (isnan(gm))
-		note(a, &ns, "summaries must be >0 to compute geomean");
+		note(b, &ns, "summaries must be >0 to compute geomean");
 	else
 		s->has_summary = 1, s->summary = gm;
 	if (!is_base && !bad_ratio) {
 		gm = st_geomean(ratios, nr);
 		if (isnan(gm))
-			note(a, &ns, "ratios must be >0 to compute geomean");
+			note(b, &ns, "ratios must be >0 to compute geomean");
 		else
 			s->has_ratio = 1, s->ratio = gm;
 	}
@@ -407,12 +452,12 @@ static void finish_table(bs_builder *b, btable *bt, bs_table *t, double confiden
 			if (!cell)
 				continue;
 			cell->base = base;
-			compare_cell(a, t, cell, alpha);
+			compare_cell(b, t, cell, alpha);
 		}
 	}
 	t->summary = bs_alloc(a, (t->ncols + 1) * sizeof *t->summary);
 	for (size_t c = 0; c < t->ncols; c++)
-		summarize_col(a, t, c, nbase);
+		summarize_col(b, t, c, nbase);
 }
 
 bs_tables *bs_builder_finish(bs_builder *b, double confidence, double alpha,

@@ -110,17 +110,20 @@ bs_tables *bs_builder_finish(bs_builder *b, double confidence, double alpha,
  * (" │ " draws the box lines), left/center/right alignment, and "shrink"
  * columns that give no width to spanning cells. Widths count runes.
  *
- * Ownership: cell texts are copied; bs_tt_free releases everything.
+ * Ownership: cell texts are copied; margins are kept as given (pass
+ * literals: they are measured once per pointer); bs_tt_free releases
+ * everything.
  */
 enum bs_tt_align { BS_TT_LEFT, BS_TT_CENTER, BS_TT_RIGHT };
 
 typedef struct bs_tt_cell {
 	int row, col, span;
-	char *value;
-	const char *margin;
 	enum bs_tt_align align;
-	size_t seq;                 /* insertion order, keeps sorting stable */
-	long width, margin_width;   /* in runes; set by bs_tt_format */
+	const char *value;
+	const char *margin;
+	unsigned seq;               /* insertion order, keeps sorting stable */
+	int width, margin_width;    /* in runes */
+	int len;                    /* of value, in bytes */
 } bs_tt_cell;
 
 typedef struct bs_tt {
@@ -130,6 +133,8 @@ typedef struct bs_tt {
 	int ncols, cur_row, cur_col;
 	unsigned char *shrink;
 	size_t shrink_cap;
+	const char *last_margin;    /* the margin measured last, and its width */
+	int last_margin_width;
 } bs_tt;
 
 void bs_tt_row(bs_tt *t);

@@ -30,6 +30,15 @@ void bs_tt_col(bs_tt *t, int col)
 		t->cur_col = col;
 }
 
+/* Runes in s[0..n): cells are nearly always ASCII, one rune a byte. */
+static size_t text_width(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return bs_utf8_len(s);
+	return n;
+}
+
 void bs_tt_span(bs_tt *t, int span, const char *value, enum bs_tt_align align,
                 const char *margin)
 {
@@ -39,12 +48,24 @@ void bs_tt_span(bs_tt *t, int span, const char *value, enum bs_tt_align align,
 	c->row = t->cur_row;
 	c->col = t->cur_col;
 	c->span = span;
-	if (!t->texts)
-		t->texts = bs_arena_new();
-	c->value = memcpy(bs_alloc(t->texts, n), value, n);
+	if (n == 1) {
+		c->value = "";
+	} else {
+		if (!t->texts)
+			t->texts = bs_arena_new();
+		c->value = memcpy(bs_alloc(t->texts, n), value, n);
+	}
 	c->margin = margin ? margin : (t->cur_col == 0 || !*value) ? "" : " ";
+	c->width = (int)text_width(value, n - 1);
+	c->len = (int)(n - 1);
+	/* Margins are a few literals, mostly the one just used. */
+	if (c->margin != t->last_margin) {
+		t->last_margin = c->margin;
+		t->last_margin_width = (int)text_width(c->margin, strlen(c->margin));
+	}
+	c->margin_width = t->last_margin_width;
 	c->align = align;
-	c->seq = t->ncells++;
+	c->seq = (unsigned)t->ncells++;
 	t->cur_col += span;
 	if (t->cur_col > t->ncols)
 		t->ncols = t->cur_col;
@@ -83,7 +104,7 @@ static int by_pos(const void *a, const void *b)
 static int is_blank(const char *s)
 {
 	for (; *s; s++)
-		if (!strchr(" \t\n\v\f\r", *s))
+		if (*s != ' ' && !(*s >= '\t' && *s <= '\r'))
 			return 0;
 	return 1;
 }
@@ -133,11 +154,12 @@ void bs_tt_format(bs_tt *t, bs_buf *out)
 	long *ws = bs_xcalloc((size_t)nc + 1, sizeof *ws);
 	long *offs = bs_xcalloc((size_t)nc + 2, sizeof *offs);
 	int *span_cols = bs_xcalloc((size_t)nc + 1, sizeof *span_cols);
-	size_t *spanning = bs_xcalloc(t->ncells + 1, sizeof *spanning), nspanning = 0;
+	size_t nspans = 0, nspanning = 0;
+	for (size_t i = 0; i < t->ncells; i++)
+		nspans += t->cells[i].span != 1;
+	size_t *spanning = bs_xcalloc(nspans + 1, sizeof *spanning);
 	for (size_t i = 0; i < t->ncells; i++) {
 		bs_tt_cell *c = &t->cells[i];
-		c->width = (long)bs_utf8_len(c->value);
-		c->margin_width = (long)bs_utf8_len(c->margin);
 		if (c->margin_width > lmargin[c->col])
 			lmargin[c->col] = c->margin_width;
 	}
@@ -194,7 +216,7 @@ void bs_tt_format(bs_tt *t, bs_buf *out)
 		if (lpad < 0)
 			lpad = c->align == BS_TT_CENTER ? -lpad : 0;
 		pad(out, lpad);
-		bs_buf_puts(out, c->value);
+		bs_buf_add(out, c->value, (size_t)c->len);
 		off += lpad + len;
 	}
 	if (t->ncells > 0)

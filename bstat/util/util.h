@@ -22,6 +22,7 @@
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* realloc that never returns NULL (see above); n == 0 allocates 1 byte. */
 void *bs_xrealloc(void *p, size_t n);
@@ -57,8 +58,14 @@ char *bs_strndup(bs_arena *a, const char *s, size_t n);
 char *bs_strdup(bs_arena *a, const char *s);
 
 /* Grows *arr (of *cap elements of size elem) so index need-1 fits,
- * doubling (so growth one element at a time is amortized O(1)). */
-void bs_grow(void *arrp, size_t *cap, size_t need, size_t elem);
+ * doubling (so growth one element at a time is amortized O(1)). The
+ * check is inline: it runs for every element appended. */
+void bs_grow_slow(void *arrp, size_t *cap, size_t need, size_t elem);
+static inline void bs_grow(void *arrp, size_t *cap, size_t need, size_t elem)
+{
+	if (need > *cap)
+		bs_grow_slow(arrp, cap, need, elem);
+}
 /* The same, returning -1 (and leaving *arr as it was) when memory runs out. */
 int bs_try_grow(void *arrp, size_t *cap, size_t need, size_t elem);
 
@@ -70,7 +77,15 @@ typedef struct bs_buf {
 	char *s;
 	size_t len, cap;
 } bs_buf;
-void bs_buf_add(bs_buf *b, const char *s, size_t n);
+/* Appends s[0..n); inline, as text is written a few bytes at a time. */
+static inline void bs_buf_add(bs_buf *b, const char *s, size_t n)
+{
+	bs_grow(&b->s, &b->cap, b->len + n + 1, 1);
+	if (n)
+		memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = 0;
+}
 void bs_buf_puts(bs_buf *b, const char *s);
 void bs_buf_putc(bs_buf *b, char c);
 void bs_buf_printf(bs_buf *b, const char *fmt, ...)
@@ -101,7 +116,9 @@ uint64_t bs_hash(const void *s, size_t n);
 bs_map_ent *bs_map_find(const bs_map *m, const char *s, size_t n);
 /* The entry for s, created with value `init` when missing; *created set. */
 bs_map_ent *bs_map_put(bs_map *m, const char *s, size_t n, long init, int *created);
-/* The canonical copy of s. */
+/* The canonical copy of s. In a map used only through bs_intern, each
+ * entry's value is its index in the order interned (dense ids: arrays
+ * indexed by them are cheaper than another hash probe). */
 const char *bs_intern(bs_map *m, const char *s, size_t n);
 
 /* snprintf(buf, size, plus ? "%+.*f" : "%.*f", prec, x), the same bytes

@@ -7,7 +7,9 @@
 # resident memory, and with BENCHSTAT the same for it, the ratios, and
 # whether the two printed the same bytes. Runs of the two programs are
 # interleaved, so load on a shared machine hits both alike; small sizes
-# loop several runs under one timer. SIZES and REPS override the defaults.
+# loop several runs under one timer (whose CPU time includes the loop's
+# own fork and exec of each run, about 1 ms, as a shell user would pay).
+# SIZES and REPS override the defaults.
 set -eu
 bstat=${1:?usage: bench_bstat.sh BSTAT [BENCHSTAT]}
 benchstat=${2:-}
@@ -41,9 +43,11 @@ for n in $sizes; do
     "$here/gen_large.sh" 1 $((n / 10)) 10 >"$old"
     "$here/gen_large.sh" 2 $((n / 10)) 10 >"$new"
   fi
+  # time(1) reports CPU seconds to 10 ms: loops long enough that a step
+  # is at most 0.1 ms of one small run (bstat takes about 3 ms on 1k).
   case $n in
-    1000) loops=20 reps=${REPS:-5} ;;
-    10000) loops=5 reps=${REPS:-5} ;;
+    1000) loops=100 reps=${REPS:-5} ;;
+    10000) loops=10 reps=${REPS:-5} ;;
     *) loops=1 reps=${REPS:-3} ;;
   esac
   : >"$work/b.cpu"
