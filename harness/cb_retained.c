@@ -9,9 +9,9 @@
  * tracking on and only the retained bytes of that run, per op, are kept;
  * its time, counts, metrics and log are discarded. Benchmarks that free as
  * many blocks as they allocate, the common case, cost nothing extra. Blind
- * spot: a loop that frees blocks
- * allocated before the timer started as often as it keeps new ones shows
- * no retained-B/op (the profile's inuse_space still shows it). */
+ * spot: a loop that frees blocks allocated before the timer started as
+ * often as it keeps new ones shows no retained-B/op (the profile's
+ * inuse_space still shows it). */
 #include "cb_internal.h"
 #include "cb_profile.h"
 
