@@ -90,8 +90,17 @@ void cb_measure_retained(struct cb_run *r)
 	cb_run_n(r, n);
 	uint64_t bytes;
 	bool complete = cb_retain_end(&bytes);
-	bool usable = complete && !r->failed && !r->skipped;
+	bool ended = !r->failed && !r->skipped;
 	restore(r, &s);
-	if (usable) /* per op as of the tracked run, in the reported run's n */
-		r->retained_bytes = (uint64_t)((long double)bytes * (long double)s.n / (long double)n + 0.5L);
+	/* Without the figure the line would read as "retains nothing", and the
+	 * gate would pass a new leak: fail the benchmark instead. */
+	if (!complete || !ended) {
+		r->failed = true;
+		cb_run_note(r, "cbench: %s (-retained=false skips the measurement)",
+			    !complete ? "out of memory tracking retained-B/op"
+				      : "the run that measures retained-B/op failed or skipped");
+		return;
+	}
+	/* per op as of the tracked run, in the reported run's n */
+	r->retained_bytes = (uint64_t)((long double)bytes * (long double)s.n / (long double)n + 0.5L);
 }

@@ -73,7 +73,8 @@
  * and keeps only that figure per op; a benchmark that frees as many blocks
  * as it allocates costs nothing extra and shows no column. A per-op leak
  * reads the same at any n; C bytes kept once per run read C over the
- * repeat's n. Blind spot: a loop that frees blocks
+ * repeat's n. If the repeat fails or tracking runs out of memory, the
+ * benchmark fails rather than print a line without the figure. Blind spot: a loop that frees blocks
  * from before the timer started as often as it keeps new ones. Allocations
  * before cbench_reset_timer are not counted. -retained=false turns it off.
  *

@@ -18,6 +18,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -712,6 +713,67 @@ static void test_retention_run_changes_nothing_reported(void **state)
 	assert_non_null(strstr(with.out, " 1 allocs/op"));
 }
 
+/* A leak whose tracking run cannot give the figure must not print a line
+ * that reads "retains nothing" (the gate would pass it): the benchmark
+ * fails. Here the third call (warm-up, reported, tracking run) fails. */
+static int leak_calls;
+
+static void bench_leak_then_fail(cbench_b *b)
+{
+	if (++leak_calls == 3)
+		cbench_fatal(b, "only twice");
+	bench_leak48(b);
+}
+
+static void test_retention_run_that_fails_fails(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkLeakThenFail", bench_leak_then_fail, 0);
+	leak_calls = 0;
+	struct outcome o;
+	run(&o, "-benchtime", "100x", "-cpu", "1", NULL);
+	release_leaked();
+	assert_int_equal(o.rc, 1);
+	assert_non_null(strstr(o.out, "--- FAIL: BenchmarkLeakThenFail"));
+	assert_non_null(strstr(o.out, "the run that measures retained-B/op failed"));
+	assert_null(strstr(o.out, " allocs/op\n")); /* no result line */
+}
+
+/* Out of address space for the tracking table (a 4 MiB leaf is its first
+ * mapping): the benchmark fails with that reason. In a child, whose
+ * address space is capped at what it uses plus 1 MiB. */
+static void test_retention_out_of_memory_fails(void **state)
+{
+	(void)state;
+	cbench_register("BenchmarkLeak48", bench_leak48, 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		long pages = 0;
+		FILE *f = fopen("/proc/self/statm", "r");
+		if (!f || fscanf(f, "%ld", &pages) != 1)
+			_exit(10);
+		fclose(f);
+		struct rlimit lim;
+		lim.rlim_cur = lim.rlim_max = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + (1 << 20);
+		if (setrlimit(RLIMIT_AS, &lim) != 0)
+			_exit(11);
+		struct outcome o;
+		run(&o, "-benchtime", "100x", "-cpu", "1", NULL);
+		if (o.rc != 1)
+			_exit(12);
+		if (!strstr(o.out, "--- FAIL: BenchmarkLeak48") ||
+		    !strstr(o.out, "out of memory tracking retained-B/op"))
+			_exit(13);
+		_exit(0);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void test_bad_input(void **state)
 {
 	(void)state;
@@ -1097,6 +1159,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retained, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retention_run_changes_nothing_reported, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retention_run_that_fails_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retention_out_of_memory_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
 		cmocka_unit_test(test_scale),
 		cmocka_unit_test(test_capture_does_not_allocate),
