@@ -17,17 +17,24 @@ enum {
 	MIN_SAMPLES_LIMIT = 50
 };
 
+/* A level's header is apart from its tables, so finding the level touches
+ * one small array, and the tables of levels never used are never touched:
+ * this cache is in every run, and a page of it is a page fault. */
 struct level_cache {
 	int used;
 	double confidence;
 	int have_min;                 /* min_at_least / min_n computed */
 	int min_at_least, min_n;
+	struct level_table *t;
+};
+struct level_table {
 	unsigned char have[CACHED_N + 1];
 	st_order_ci ci[CACHED_N + 1];
 };
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct level_cache levels[CACHED_LEVELS];
+static struct level_table tables[CACHED_LEVELS];
 static int next_victim;
 
 /* Caller holds cache_lock. */
@@ -36,12 +43,13 @@ static struct level_cache *level_for(double confidence)
 	for (int i = 0; i < CACHED_LEVELS; i++)
 		if (levels[i].used && levels[i].confidence == confidence)
 			return &levels[i];
-	struct level_cache *c = &levels[next_victim];
+	int v = next_victim;
 	next_victim = (next_victim + 1) % CACHED_LEVELS;
-	memset(c, 0, sizeof *c);
-	c->used = 1;
-	c->confidence = confidence;
-	return c;
+	/* Only have[] says what ci[] holds; a slot never used is still zero. */
+	if (levels[v].used)
+		memset(tables[v].have, 0, sizeof tables[v].have);
+	levels[v] = (struct level_cache){ .used = 1, .confidence = confidence, .t = &tables[v] };
+	return &levels[v];
 }
 
 /* Caller holds cache_lock. */
@@ -49,11 +57,11 @@ static st_order_ci median_ci(struct level_cache *c, int n)
 {
 	if (n > CACHED_N)
 		return st_quantile_ci(n, 0.5, c->confidence);
-	if (!c->have[n]) {
-		c->ci[n] = st_quantile_ci(n, 0.5, c->confidence);
-		c->have[n] = 1;
+	if (!c->t->have[n]) {
+		c->t->ci[n] = st_quantile_ci(n, 0.5, c->confidence);
+		c->t->have[n] = 1;
 	}
-	return c->ci[n];
+	return c->t->ci[n];
 }
 
 /* The smallest n (2..50) whose interval is bounded, for the caveat. */
@@ -123,6 +131,7 @@ void st_median_release(void)
 {
 	pthread_mutex_lock(&cache_lock);
 	memset(levels, 0, sizeof levels);
+	memset(tables, 0, sizeof tables);
 	next_victim = 0;
 	pthread_mutex_unlock(&cache_lock);
 }
