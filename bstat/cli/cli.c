@@ -174,28 +174,28 @@ static int parse_format(const char *name, enum bs_format *fmt)
 	return -1;
 }
 
-int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **shown, bs_tables **gated,
+/* Everything bs_build_tables does before finishing the tables: r holds
+ * the builders (r->gated only when want_gated and -gate-filter is given)
+ * until run_free. Returns 0, or 2 after writing "bstat: ..." to err. */
+static int read_all(const bs_options *o, bs_arena *a, run *r, int want_gated,
                     bs_build_info *info, FILE *err)
 {
-	run r = { .o = o };
+	*r = (run){ .o = o };
 	int status = 2;
 	bs_buf msg = { 0 };
-	bs_map_init(&r.interns, a);
-	bs_unit_meta_init(&r.units, a);
-	r.proc = bs_proc_new(a, &r.interns);
-	*shown = NULL;
-	if (gated)
-		*gated = NULL;
+	bs_map_init(&r->interns, a);
+	bs_unit_meta_init(&r->units, a);
+	r->proc = bs_proc_new(a, &r->interns);
 	memset(info, 0, sizeof *info);
 
-	r.filter = bs_filter_new(r.proc, o->filter, &msg);
-	if (!r.filter) {
+	r->filter = bs_filter_new(r->proc, o->filter, &msg);
+	if (!r->filter) {
 		fprintf(err, "bstat: parsing -filter: %s\n", msg.s);
 		goto done;
 	}
-	if (o->gate_filter && gated) {
-		r.gate_filter = bs_filter_new(r.proc, o->gate_filter, &msg);
-		if (!r.gate_filter) {
+	if (o->gate_filter && want_gated) {
+		r->gate_filter = bs_filter_new(r->proc, o->gate_filter, &msg);
+		if (!r->gate_filter) {
 			fprintf(err, "bstat: parsing -gate-filter: %s\n", msg.s);
 			goto done;
 		}
@@ -205,7 +205,7 @@ int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **shown, bs_tabl
 	bs_projection *pr[4];
 	for (int i = 0; i < 4; i++) {
 		/* Fixed orders narrow the main filter, which both tables pass. */
-		pr[i] = bs_projection_parse(r.proc, exprs[i], r.filter, i == 0, &msg);
+		pr[i] = bs_projection_parse(r->proc, exprs[i], r->filter, i == 0, &msg);
 		if (!pr[i]) {
 			fprintf(err, "bstat: parsing %s: %s\n", names[i], msg.s);
 			goto done;
@@ -226,42 +226,60 @@ int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **shown, bs_tabl
 		fprintf(err, "bstat: -format must be text, csv, json, markdown or html\n");
 		goto done;
 	}
-	bs_projection *residue = bs_projection_residue(r.proc);
-	r.shown = bs_builder_new(a, pr[0], pr[1], pr[2], residue);
-	if (r.gate_filter)
-		r.gated = bs_builder_new(a, pr[0], pr[1], pr[2], residue);
+	bs_projection *residue = bs_projection_residue(r->proc);
+	r->shown = bs_builder_new(a, pr[0], pr[1], pr[2], residue);
+	if (r->gate_filter)
+		r->gated = bs_builder_new(a, pr[0], pr[1], pr[2], residue);
 	if (o->gate)
-		r.col_by = pr[2];
+		r->col_by = pr[2];
 
 	const char **paths = bs_alloc(a, ((size_t)o->nfiles + 1) * sizeof *paths);
 	const char **labels = bs_alloc(a, ((size_t)o->nfiles + 1) * sizeof *labels);
 	file_labels(o, a, paths, labels);
 	bs_reader rd;
-	bs_reader_init(&rd, &r.interns, &r.units);
+	bs_reader_init(&rd, &r->interns, &r->units);
 	rd.strict = o->gate;
 	int read_status = 0;
 	for (int i = 0; i < o->nfiles && read_status == 0; i++)
-		read_status = read_input(&r, &rd, paths[i], labels[i], err);
+		read_status = read_input(r, &rd, paths[i], labels[i], err);
 	bs_reader_free(&rd);
-	info->syntax_errors = r.syntax_errors;
-	info->gate_filtered = r.gate_filtered;
+	info->syntax_errors = r->syntax_errors;
+	info->gate_filtered = r->gate_filtered;
 	if (read_status != 0)
 		goto done;
-	if (r.col_by)
-		info->baseline = baseline_label(&r, a);
-	*shown = bs_builder_finish(r.shown, o->confidence, o->alpha, &r.units);
-	if (r.gated)
-		*gated = bs_builder_finish(r.gated, o->confidence, o->alpha, &r.units);
+	if (r->col_by)
+		info->baseline = baseline_label(r, a);
 	status = 0;
 done:
-	bs_free(r.col_seen);
-	bs_builder_free(r.shown);
-	bs_builder_free(r.gated);
-	bs_proc_free(r.proc);
-	bs_unit_meta_free(&r.units);
-	bs_map_free(&r.interns);
 	bs_buf_free(&msg);
-	bs_free(r.saved);
+	return status;
+}
+
+static void run_free(run *r)
+{
+	bs_free(r->col_seen);
+	bs_builder_free(r->shown);
+	bs_builder_free(r->gated);
+	bs_proc_free(r->proc);
+	bs_unit_meta_free(&r->units);
+	bs_map_free(&r->interns);
+	bs_free(r->saved);
+}
+
+int bs_build_tables(const bs_options *o, bs_arena *a, bs_tables **shown, bs_tables **gated,
+                    bs_build_info *info, FILE *err)
+{
+	run r;
+	*shown = NULL;
+	if (gated)
+		*gated = NULL;
+	int status = read_all(o, a, &r, gated != NULL, info, err);
+	if (status == 0) {
+		*shown = bs_builder_finish(r.shown, o->confidence, o->alpha, &r.units);
+		if (r.gated)
+			*gated = bs_builder_finish(r.gated, o->confidence, o->alpha, &r.units);
+	}
+	run_free(&r);
 	return status;
 }
 
@@ -402,18 +420,66 @@ int bs_main(int argc, char **argv, FILE *out, FILE *err)
 
 /* The statistics library's sticky errors: a comparison it could not
  * compute exactly for lack of memory is not the answer asked for. */
-static int stats_ran_out(const bs_tables *ts)
+static int table_ran_out(const bs_table *t)
 {
-	for (size_t i = 0; ts && i < ts->n; i++) {
-		const bs_table *t = &ts->tables[i];
-		for (size_t k = 0; k < t->nrows * t->ncols; k++) {
-			const bs_cell *c = t->cells[k];
-			for (int w = 0; c && c->base && w < c->cmp.nwarnings; w++)
-				if (c->cmp.warnings[w].kind == ST_WARN_NO_MEMORY)
-					return 1;
-		}
+	for (size_t k = 0; k < t->nrows * t->ncols; k++) {
+		const bs_cell *c = t->cells[k];
+		for (int w = 0; c && c->base && w < c->cmp.nwarnings; w++)
+			if (c->cmp.warnings[w].kind == ST_WARN_NO_MEMORY)
+				return 1;
 	}
 	return 0;
+}
+
+static int stats_ran_out(const bs_tables *ts)
+{
+	for (size_t i = 0; ts && i < ts->n; i++)
+		if (table_ran_out(&ts->tables[i]))
+			return 1;
+	return 0;
+}
+
+static const char ran_out_msg[] = "bstat: out of memory computing a U test's exact distribution\n";
+
+/*
+ * The text tables without -gate: each table is built, printed and freed
+ * before the next is built, so memory peaks at one table (its cells are
+ * most of a run's memory), not all of them; the gate and the other
+ * formats need every table at once. A table whose statistics ran out of
+ * memory ends the output there, with exit status 2.
+ */
+static int print_text(const bs_options *o, bs_arena *a, FILE *out, FILE *err)
+{
+	run r;
+	bs_build_info info;
+	int status = read_all(o, a, &r, 0, &info, err);
+	size_t n = status == 0 ? bs_builder_ntables(r.shown) : 0;
+	bs_table pair[2] = { { 0 } }; /* the previous table's header, this table */
+	bs_buf text = { 0 };
+	for (size_t i = 0; i < n && status == 0; i++) {
+		bs_arena *ta = bs_arena_new();
+		bs_builder_finish_table(r.shown, i, ta, o->confidence, o->alpha, &r.units, &pair[1]);
+		bs_tables view = { .tables = i > 0 ? pair : pair + 1, .n = i > 0 ? 2 : 1,
+		                   .confidence = o->confidence, .alpha = o->alpha };
+		bs_buf_clear(&text);
+		if (table_ran_out(&pair[1])) {
+			fprintf(err, ran_out_msg);
+			status = 2;
+		} else {
+			bs_render_text_table(&view, view.n - 1, &text);
+			if (write_all(&text, out) < 0) {
+				fprintf(err, "bstat: writing the output failed\n");
+				status = 2;
+			}
+		}
+		/* Only the header outlives the table's arena (bs_builder_finish_table). */
+		pair[0] = (bs_table){ .nconfig = pair[1].nconfig, .config_names = pair[1].config_names,
+		                      .config_values = pair[1].config_values };
+		bs_arena_free(ta);
+	}
+	bs_buf_free(&text);
+	run_free(&r);
+	return status;
 }
 
 static int run_command(int argc, char **argv, FILE *out, FILE *err)
@@ -451,6 +517,11 @@ static int run_command(int argc, char **argv, FILE *out, FILE *err)
 		return 2;
 
 	bs_arena *a = bs_arena_new();
+	if (fmt == BS_FORMAT_TEXT && !o.gate) {
+		int status = print_text(&o, a, out, err);
+		bs_arena_free(a);
+		return status;
+	}
 	bs_tables *ts, *gated;
 	bs_build_info info;
 	int status = bs_build_tables(&o, a, &ts, &gated, &info, err);
@@ -462,7 +533,7 @@ static int run_command(int argc, char **argv, FILE *out, FILE *err)
 		status = 2;
 	}
 	if (status == 0 && (stats_ran_out(ts) || stats_ran_out(gated))) {
-		fprintf(err, "bstat: out of memory computing a U test's exact distribution\n");
+		fprintf(err, ran_out_msg);
 		status = 2;
 	}
 	if (status != 0) {

@@ -65,6 +65,7 @@ struct bs_builder {
 	size_t tok_cap;
 	int *tkeys;
 	size_t tkeys_cap;
+	int *order;                 /* tables[order[i]] is the i-th in key order */
 	bs_map note_texts;          /* one copy of each footnote text */
 };
 
@@ -94,6 +95,7 @@ void bs_builder_free(bs_builder *b)
 	bs_free(b->tables);
 	bs_free(b->table_of_key);
 	bs_free(b->tkeys);
+	bs_free(b->order);
 }
 
 static btable *table_for(bs_builder *b, int key)
@@ -224,26 +226,27 @@ typedef struct notes {
 } notes;
 
 /* Notes repeat ("all samples are equal" in every cell of a constant
- * metric), so each text is kept once. */
-static void note(bs_builder *b, notes *ns, const char *text)
+ * metric), so each text is kept once, in the builder's arena; the lists
+ * are the table's, in its arena a. */
+static void note(bs_builder *b, bs_arena *a, notes *ns, const char *text)
 {
-	bs_agrow(b->arena, &ns->items, &ns->cap, ns->n + 1, sizeof *ns->items);
+	bs_agrow(a, &ns->items, &ns->cap, ns->n + 1, sizeof *ns->items);
 	ns->items[ns->n++] = bs_intern(&b->note_texts, text, strlen(text));
 }
 
 /* Sized by st_warning_format's snprintf-style length, so never cut. */
-static void note_warning(bs_builder *b, notes *ns, const st_warning *w)
+static void note_warning(bs_builder *b, bs_arena *a, notes *ns, const st_warning *w)
 {
 	char stack[256];
 	int n = st_warning_format(w, stack, sizeof stack);
 	size_t len = (size_t)(n > 0 ? n : 0);
 	if (len < sizeof stack) {
-		note(b, ns, stack);
+		note(b, a, ns, stack);
 		return;
 	}
 	char *text = bs_xrealloc(NULL, len + 1);
 	st_warning_format(w, text, len + 1);
-	note(b, ns, text);
+	note(b, a, ns, text);
 	bs_free(text);
 }
 
@@ -278,8 +281,8 @@ static double **gather_samples(bs_arena *a, const btable *bt)
 	return values;
 }
 
-static void summarize_cell(bs_builder *b, bs_table *t, bcell *bc, double *values, bs_cell *c,
-                           double confidence)
+static void summarize_cell(bs_builder *b, bs_arena *a, bs_table *t, bcell *bc, double *values,
+                           bs_cell *c, double confidence)
 {
 	notes ns = { 0 };
 	c->n = bc->n;
@@ -289,20 +292,20 @@ static void summarize_cell(bs_builder *b, bs_table *t, bcell *bc, double *values
 		bs_buf names = { 0 }, msg = { 0 };
 		if (bs_nonsingular_fields(b->residue, bc->residue, bc->nres, &names) > 0) {
 			bs_buf_printf(&msg, "benchmarks vary in %s", names.s);
-			note(b, &ns, msg.s);
-			c->varies_in = bs_strdup(b->arena, names.s);
+			note(b, a, &ns, msg.s);
+			c->varies_in = bs_strdup(a, names.s);
 		}
 		bs_buf_free(&names);
 		bs_buf_free(&msg);
 	}
 	c->summary = st_summarize(t->assumption, c->values, c->n, confidence);
 	for (int i = 0; i < c->summary.nwarnings; i++)
-		note_warning(b, &ns, &c->summary.warnings[i]);
+		note_warning(b, a, &ns, &c->summary.warnings[i]);
 	c->notes = ns.items;
 	c->nnotes = ns.n;
 }
 
-static void compare_cell(bs_builder *b, const bs_table *t, bs_cell *c, double alpha)
+static void compare_cell(bs_builder *b, bs_arena *a, const bs_table *t, bs_cell *c, double alpha)
 {
 	notes ns = { 0 };
 	c->cmp = st_compare(t->assumption, c->base->values, c->base->n, c->values, c->n, alpha);
@@ -312,12 +315,12 @@ static void compare_cell(bs_builder *b, const bs_table *t, bs_cell *c, double al
 		all_equal |= c->cmp.warnings[i].kind == ST_WARN_ALL_EQUAL;
 	for (int i = 0; i < c->cmp.nwarnings; i++)
 		if (!all_equal || c->cmp.warnings[i].kind == ST_WARN_ALL_EQUAL)
-			note_warning(b, &ns, &c->cmp.warnings[i]);
+			note_warning(b, a, &ns, &c->cmp.warnings[i]);
 	c->cmp_notes = ns.items;
 	c->ncmp_notes = ns.n;
 }
 
-static void summarize_col(bs_builder *b, bs_table *t, size_t col, size_t nbase)
+static void summarize_col(bs_builder *b, bs_arena *a, bs_table *t, size_t col, size_t nbase)
 {
 	bs_colsum *s = &t->summary[col];
 	notes ns = { 0 };
@@ -343,16 +346,16 @@ static void summarize_col(bs_builder *b, bs_table *t, size_t col, size_t nbase)
 		}
 	}
 	if (!is_base && nbase != nr)
-		note(b, &ns, "benchmark set differs from baseline; geomeans may not be comparable");
+		note(b, a, &ns, "benchmark set differs from baseline; geomeans may not be comparable");
 	double gm = st_geomean(centers, nc);
 	if (isnan(gm))
-		note(b, &ns, "summaries must be >0 to compute geomean");
+		note(b, a, &ns, "summaries must be >0 to compute geomean");
 	else
 		s->has_summary = 1, s->summary = gm;
 	if (!is_base && !bad_ratio) {
 		gm = st_geomean(ratios, nr);
 		if (isnan(gm))
-			note(b, &ns, "ratios must be >0 to compute geomean");
+			note(b, a, &ns, "ratios must be >0 to compute geomean");
 		else
 			s->has_ratio = 1, s->ratio = gm;
 	}
@@ -370,10 +373,9 @@ static const char **key_strings(bs_arena *a, bs_projection *pr, int key, bs_fiel
 	return out;
 }
 
-static void finish_table(bs_builder *b, btable *bt, bs_table *t, double confidence,
+static void finish_table(bs_builder *b, btable *bt, bs_arena *a, bs_table *t, double confidence,
                          double alpha, const bs_unit_meta *units)
 {
-	bs_arena *a = b->arena;
 	bs_field *uf = bs_projection_unit_field(b->table_by);
 	t->unit = bs_key_get(b->table_by, bt->key, uf);
 	const char *assume = units ? bs_unit_meta_get(units, t->unit, "assume") : NULL;
@@ -382,8 +384,11 @@ static void finish_table(bs_builder *b, btable *bt, bs_table *t, double confiden
 
 	size_t nf;
 	bs_field **tf = bs_projection_fields(b->table_by, &nf);
-	t->config_names = bs_alloc(a, (nf + 1) * sizeof *t->config_names);
-	t->config_values = bs_alloc(a, (nf + 1) * sizeof *t->config_values);
+	/* In the builder's arena, with the strings they point to: a table's
+	 * header is printed as it differs from the previous table's, which a
+	 * caller finishing tables one at a time may have freed by then. */
+	t->config_names = bs_alloc(b->arena, (nf + 1) * sizeof *t->config_names);
+	t->config_values = bs_alloc(b->arena, (nf + 1) * sizeof *t->config_values);
 	for (size_t i = 0; i < nf; i++) {
 		if (tf[i] == uf)
 			continue;
@@ -430,7 +435,7 @@ static void finish_table(bs_builder *b, btable *bt, bs_table *t, double confiden
 		bcell *bc = &bt->cells[i];
 		size_t r = rpos[bc->row], c = cpos[bc->col];
 		bs_cell *cell = bs_alloc(a, sizeof *cell);
-		summarize_cell(b, t, bc, values[i], cell, confidence);
+		summarize_cell(b, a, t, bc, values[i], cell, confidence);
 		t->cells[r * t->ncols + c] = cell;
 	}
 	bs_free(values);
@@ -452,12 +457,34 @@ static void finish_table(bs_builder *b, btable *bt, bs_table *t, double confiden
 			if (!cell)
 				continue;
 			cell->base = base;
-			compare_cell(b, t, cell, alpha);
+			compare_cell(b, a, t, cell, alpha);
 		}
 	}
 	t->summary = bs_alloc(a, (t->ncols + 1) * sizeof *t->summary);
 	for (size_t c = 0; c < t->ncols; c++)
-		summarize_col(b, t, c, nbase);
+		summarize_col(b, a, t, c, nbase);
+}
+
+size_t bs_builder_ntables(bs_builder *b)
+{
+	if (!b->order && b->ntables > 0) {
+		int *keys = bs_xrealloc(NULL, b->ntables * sizeof *keys);
+		for (size_t i = 0; i < b->ntables; i++)
+			keys[i] = b->tables[i].key;
+		bs_sort_keys(b->table_by, keys, b->ntables);
+		for (size_t i = 0; i < b->ntables; i++)
+			keys[i] = b->table_of_key[keys[i]] - 1;
+		b->order = keys;
+	}
+	return b->ntables;
+}
+
+void bs_builder_finish_table(bs_builder *b, size_t i, bs_arena *a, double confidence,
+                             double alpha, const bs_unit_meta *units, bs_table *out)
+{
+	bs_builder_ntables(b);
+	memset(out, 0, sizeof *out);
+	finish_table(b, &b->tables[b->order[i]], a, out, confidence, alpha, units);
 }
 
 bs_tables *bs_builder_finish(bs_builder *b, double confidence, double alpha,
@@ -466,15 +493,9 @@ bs_tables *bs_builder_finish(bs_builder *b, double confidence, double alpha,
 	bs_tables *ts = bs_alloc(b->arena, sizeof *ts);
 	ts->confidence = confidence;
 	ts->alpha = alpha;
-	ts->n = b->ntables;
+	ts->n = bs_builder_ntables(b);
 	ts->tables = bs_alloc(b->arena, (ts->n + 1) * sizeof *ts->tables);
-	int *keys = bs_xrealloc(NULL, (ts->n + 1) * sizeof *keys);
 	for (size_t i = 0; i < ts->n; i++)
-		keys[i] = b->tables[i].key;
-	bs_sort_keys(b->table_by, keys, ts->n);
-	for (size_t i = 0; i < ts->n; i++)
-		finish_table(b, &b->tables[b->table_of_key[keys[i]] - 1], &ts->tables[i],
-		             confidence, alpha, units);
-	bs_free(keys);
+		bs_builder_finish_table(b, i, b->arena, confidence, alpha, units, &ts->tables[i]);
 	return ts;
 }

@@ -103,6 +103,15 @@ void bs_builder_add(bs_builder *b, const bs_result *res);
 /* Builds the tables; units supplies assume=exact metadata. */
 bs_tables *bs_builder_finish(bs_builder *b, double confidence, double alpha,
                              const bs_unit_meta *units);
+/* The same one table at a time, for a caller that prints each and frees it
+ * before building the next (peak memory: one table, not all): the number
+ * of tables, then table i (in bs_builder_finish's order) built in arena a.
+ * Its config_names and config_values live in the builder's arena, so they
+ * outlast a; nothing else of it does. Each table once: finishing frees the
+ * builder's samples of it. */
+size_t bs_builder_ntables(bs_builder *b);
+void bs_builder_finish_table(bs_builder *b, size_t i, bs_arena *a, double confidence,
+                             double alpha, const bs_unit_meta *units, bs_table *out);
 
 /*
  * ---- layout (texttab.c) ----

@@ -139,13 +139,14 @@ size_t bs_live_blocks(void)
 }
 
 /*
- * The arena hands out zeroed memory that lives until bs_arena_free. Memory
- * is never reused within an arena, so chunks come zeroed from calloc
- * (bs_xcalloc: blocks on the one list, so running out of memory frees them
- * too) and bs_alloc need not clear anything: clearing every allocation was
- * a tenth of the time at a million lines, most of it page faults. An
- * allocation big enough for a chunk of its own can be given back early
- * with bs_arena_release (a map's old table).
+ * The arena hands out zeroed memory that lives until bs_arena_free. A big
+ * allocation gets a chunk of its own from calloc, whose fresh pages from
+ * the system need no clearing (and it can be given back early with
+ * bs_arena_release: a map's old table). Shared chunks come from malloc and
+ * each allocation is cleared as it is handed out: calloc clears the whole
+ * chunk when it reuses freed memory, as it does for the arenas a run makes
+ * and frees table by table, and a chunk is seldom full. Chunks are blocks
+ * on the one list (util.h), so running out of memory frees them too.
  */
 struct bs_arena {
 	struct chunk *head;
@@ -154,19 +155,20 @@ struct bs_arena {
 struct chunk {
 	struct chunk *next;
 	size_t used, size;
-	int whole;                 /* holds one big allocation only */
+	int whole;                 /* holds one big allocation only, zeroed */
 	max_align_t data[];
 };
 
 /* Shared chunks start small and double up to CHUNK_SIZE: a run makes a
- * dozen arenas, most of which hold a few hundred bytes, and zeroing a
- * full chunk for each was a tenth of a run on 1k lines. */
+ * dozen arenas, most of which hold a few hundred bytes. */
 enum { CHUNK_SIZE = 64 * 1024, FIRST_CHUNK = 2 * 1024 };
 
-static struct chunk *new_chunk(size_t size)
+static struct chunk *new_chunk(size_t size, int whole)
 {
-	struct chunk *c = bs_xcalloc(1, sizeof *c + size);
+	struct chunk *c = whole ? bs_xcalloc(1, sizeof *c + size) : bs_xrealloc(NULL, sizeof *c + size);
+	c->used = 0;
 	c->size = size;
+	c->whole = whole;
 	return c;
 }
 
@@ -199,10 +201,9 @@ void *bs_alloc(bs_arena *a, size_t n)
 		size_t size = a->next_size;
 		if (!whole && size < CHUNK_SIZE)
 			a->next_size *= 2;
-		c = new_chunk(whole ? n : n > size ? n : size);
+		c = new_chunk(whole ? n : n > size ? n : size, whole);
 		/* A big private chunk goes behind the current one so the
 		 * current one's free space is not abandoned. */
-		c->whole = whole;
 		if (c->whole && a->head) {
 			c->next = a->head->next;
 			a->head->next = c;
@@ -213,6 +214,8 @@ void *bs_alloc(bs_arena *a, size_t n)
 	}
 	void *p = (char *)c->data + c->used;
 	c->used += n;
+	if (!c->whole)
+		memset(p, 0, n);
 	return p;
 }
 
