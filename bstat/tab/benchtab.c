@@ -5,10 +5,12 @@
  * -> cell (row key, column key) -> sample values, plus the set of residue
  * keys seen in the cell (the parts of the result no projection shows; when
  * they differ, unlike benchmarks were pooled and the cell says "benchmarks
- * vary in ..."). Each table appends its samples to one array, tagged with
- * their cell, and finishing gathers them per cell: inputs list benchmarks
- * round-robin, so an array per cell would be grown in a different corner
- * of memory for every value read. Finishing sorts tables, rows and
+ * vary in ..."). Each table appends its samples to one log, each tagged
+ * with its cell, and finishing gathers them per cell: inputs list
+ * benchmarks round-robin, so an array per cell would be grown in a
+ * different corner of memory for every value read. Tables can be finished
+ * all at once or one at a time, so that a caller printing each can free it
+ * before building the next. Finishing sorts tables, rows and
  * columns by their projections' orders, summarizes each cell, compares it
  * with column 0 of its row, and computes the geomean row the way
  * benchstat does: a geomean of centers per column and, for other columns,
@@ -47,10 +49,8 @@ typedef struct btable {
 	size_t col_seen_cap;
 	bcell *cells;
 	size_t ncells, cells_cap;
-	struct sample {
-		int cell;
-		double value;
-	} *samples;                 /* in input order */
+	int *sample_cell;           /* samples in input order: the cell of each, */
+	double *sample_value;       /* and its value (apart: 12 bytes a sample, not 16) */
 	size_t nsamples, samples_cap;
 	bs_map residues;            /* (cell, residue key) pairs seen, for cells
 	                             * with more than RESIDUE_SCAN residue keys */
@@ -86,7 +86,8 @@ void bs_builder_free(bs_builder *b)
 	for (size_t i = 0; i < b->ntables; i++) {
 		btable *t = &b->tables[i];
 		bs_free(t->cells);
-		bs_free(t->samples);
+		bs_free(t->sample_cell);
+		bs_free(t->sample_value);
 		bs_free(t->rows);
 		bs_free(t->cols);
 		bs_free(t->row_first);
@@ -208,8 +209,13 @@ void bs_builder_add(bs_builder *b, const bs_result *res)
 	for (size_t i = 0; i < res->nvalues; i++) {
 		btable *t = table_for(b, b->tkeys[i]);
 		bcell *c = cell_for(t, row, col);
-		bs_grow(&t->samples, &t->samples_cap, t->nsamples + 1, sizeof *t->samples);
-		t->samples[t->nsamples++] = (struct sample){ (int)(c - t->cells), res->values[i].value };
+		if (t->nsamples == t->samples_cap) {
+			size_t cap = t->samples_cap;
+			bs_grow(&t->sample_cell, &cap, t->nsamples + 1, sizeof *t->sample_cell);
+			bs_grow(&t->sample_value, &t->samples_cap, t->nsamples + 1, sizeof *t->sample_value);
+		}
+		t->sample_cell[t->nsamples] = (int)(c - t->cells);
+		t->sample_value[t->nsamples++] = res->values[i].value;
 		c->n++;
 		if (c->nres > 0 && c->last_residue == resid)
 			continue;
@@ -274,8 +280,8 @@ static double **gather_samples(bs_arena *a, const btable *bt)
 		fill[i] = 0;
 	}
 	for (size_t i = 0; i < bt->nsamples; i++) {
-		const struct sample *s = &bt->samples[i];
-		values[s->cell][fill[s->cell]++] = s->value;
+		int c = bt->sample_cell[i];
+		values[c][fill[c]++] = bt->sample_value[i];
 	}
 	bs_free(fill);
 	return values;
@@ -428,8 +434,10 @@ static void finish_table(bs_builder *b, btable *bt, bs_arena *a, bs_table *t, do
 	double **values = gather_samples(a, bt);
 	/* The builder's copy is no longer needed: freeing it table by table
 	 * keeps the peak near one copy of the samples, not two. */
-	bs_free(bt->samples);
-	bt->samples = NULL;
+	bs_free(bt->sample_cell);
+	bs_free(bt->sample_value);
+	bt->sample_cell = NULL;
+	bt->sample_value = NULL;
 	bt->nsamples = bt->samples_cap = 0;
 	for (size_t i = 0; i < bt->ncells; i++) {
 		bcell *bc = &bt->cells[i];
