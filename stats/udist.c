@@ -193,7 +193,9 @@ static double choose_double(int n, int k)
 	return c;
 }
 
-/* Adds one tie group of size t to the walk: cur (before b values) -> next. */
+/* Adds one tie group of size t to the walk: cur (before b values) -> next.
+ * A row holds counts for 2U = 0..top and nothing defined beyond: growing
+ * top clears the cells it takes in, so no table is cleared whole. */
 static void add_group(int nx, int ny, int before, int t, size_t span,
                       const uint64_t *cur, const long *cur_top,
                       uint64_t *next, long *next_top)
@@ -208,11 +210,16 @@ static void add_group(int nx, int ny, int before, int t, size_t span,
 		uint64_t ways = choose_u64(t, r_lo);
 		for (int r = r_lo; r <= r_hi; r++) {
 			long step = (long)r * (2L * ys_before + t - r);
-			uint64_t *out = next + (size_t)(k + r) * span + step;
+			uint64_t *out = next + (size_t)(k + r) * span;
+			long top = cur_top[k] + step;
+			if (top > next_top[k + r]) {
+				memset(out + next_top[k + r] + 1, 0,
+				       sizeof *out * (size_t)(top - next_top[k + r]));
+				next_top[k + r] = top;
+			}
+			out += step;
 			for (long s = 0; s <= cur_top[k]; s++)
 				out[s] += row[s] * ways;
-			if (cur_top[k] + step > next_top[k + r])
-				next_top[k + r] = cur_top[k] + step;
 			ways = ways * (uint64_t)(t - r) / (uint64_t)(r + 1);
 		}
 	}
@@ -224,8 +231,8 @@ static int tie_counts(struct dist *d)
 	int nx = d->nx;
 	size_t span = 2 * (size_t)nx * (size_t)d->ny + 1;   /* values of 2U */
 	size_t cells = (size_t)(nx + 1) * span;
-	uint64_t *cur = calloc(cells, sizeof *cur);
-	uint64_t *next = calloc(cells, sizeof *next);
+	uint64_t *cur = malloc(cells * sizeof *cur);
+	uint64_t *next = malloc(cells * sizeof *next);
 	/* top[k]: the largest 2U row k may hold a count for, -1 if none. */
 	long *cur_top = malloc((size_t)(nx + 1) * sizeof *cur_top);
 	long *next_top = malloc((size_t)(nx + 1) * sizeof *next_top);
@@ -238,13 +245,9 @@ static int tie_counts(struct dist *d)
 		cur_top[0] = 0;
 		int before = 0;
 		for (size_t j = 0; j < d->nties; j++) {
-			/* next still holds the state two groups back. */
-			for (int k = 0; k <= nx; k++) {
-				if (next_top[k] >= 0)
-					memset(next + (size_t)k * span, 0,
-					       sizeof *next * (size_t)(next_top[k] + 1));
+			/* next still holds the state two groups back: drop it. */
+			for (int k = 0; k <= nx; k++)
 				next_top[k] = -1;
-			}
 			add_group(nx, d->ny, before, d->ties[j], span,
 			          cur, cur_top, next, next_top);
 			before += d->ties[j];
@@ -258,7 +261,7 @@ static int tie_counts(struct dist *d)
 		const uint64_t *last = cur + (size_t)nx * span;
 		uint64_t sum = 0;
 		for (size_t s = 0; s < span; s++)
-			d->cum[s] = sum += last[s];
+			d->cum[s] = sum += (long)s <= cur_top[nx] ? last[s] : 0;
 		d->total = sum;
 	}
 	free(cur);

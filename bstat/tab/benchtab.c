@@ -67,6 +67,8 @@ struct bs_builder {
 	size_t tkeys_cap;
 	int *order;                 /* tables[order[i]] is the i-th in key order */
 	bs_map note_texts;          /* one copy of each footnote text */
+	st_warning last_warning;    /* the warning formatted last, and its text: */
+	const char *last_warning_text; /* a column of equal samples repeats one */
 };
 
 bs_builder *bs_builder_new(bs_arena *a, bs_projection *table_by, bs_projection *row_by,
@@ -240,20 +242,39 @@ static void note(bs_builder *b, bs_arena *a, notes *ns, const char *text)
 	ns->items[ns->n++] = bs_intern(&b->note_texts, text, strlen(text));
 }
 
+/* Whether a and b read the same: the fields their kind's text shows,
+ * compared bit for bit. */
+static int same_warning(const st_warning *a, const st_warning *b)
+{
+	if (a->kind != b->kind || a->at_least != b->at_least || a->n != b->n)
+		return 0;
+	if (a->kind == ST_WARN_NOT_EXACT)
+		return memcmp(&a->lo, &b->lo, sizeof a->lo) == 0 &&
+		       memcmp(&a->hi, &b->hi, sizeof a->hi) == 0;
+	return memcmp(&a->level, &b->level, sizeof a->level) == 0;
+}
+
 /* Sized by st_warning_format's snprintf-style length, so never cut. */
 static void note_warning(bs_builder *b, bs_arena *a, notes *ns, const st_warning *w)
 {
+	if (b->last_warning_text && same_warning(w, &b->last_warning)) {
+		bs_agrow(a, &ns->items, &ns->cap, ns->n + 1, sizeof *ns->items);
+		ns->items[ns->n++] = b->last_warning_text;
+		return;
+	}
 	char stack[256];
 	int n = st_warning_format(w, stack, sizeof stack);
 	size_t len = (size_t)(n > 0 ? n : 0);
 	if (len < sizeof stack) {
 		note(b, a, ns, stack);
-		return;
+	} else {
+		char *text = bs_xrealloc(NULL, len + 1);
+		st_warning_format(w, text, len + 1);
+		note(b, a, ns, text);
+		bs_free(text);
 	}
-	char *text = bs_xrealloc(NULL, len + 1);
-	st_warning_format(w, text, len + 1);
-	note(b, a, ns, text);
-	bs_free(text);
+	b->last_warning = *w;
+	b->last_warning_text = ns->items[ns->n - 1];
 }
 
 /* key -> its index in keys[0..n), for the keys that occur. */
