@@ -119,15 +119,20 @@ static btable *table_for(bs_builder *b, int key)
 	return &b->tables[b->table_of_key[key] - 1];
 }
 
-/* Grows a zero-filled array indexed by key so that key fits. */
-static void grow_zeroed(void *arrp, size_t *cap, int key, size_t elem)
+static void grow_zeroed_slow(void *arrp, size_t *cap, int key, size_t elem)
 {
 	void **arr = arrp;
 	size_t old = *cap;
-	if ((size_t)key < old)
-		return;
 	bs_grow(arrp, cap, (size_t)key + 1, elem);
 	memset((char *)*arr + old * elem, 0, (*cap - old) * elem);
+}
+
+/* Grows a zero-filled array indexed by key so that key fits; the check is
+ * inline, as it runs for every value added. */
+static inline void grow_zeroed(void *arrp, size_t *cap, int key, size_t elem)
+{
+	if ((size_t)key >= *cap)
+		grow_zeroed_slow(arrp, cap, key, elem);
 }
 
 static bcell *cell_for(btable *t, int row, int col)
