@@ -125,7 +125,8 @@ static void test_brute_random(void **state)
 		for (int i = 1; i < nx + ny; i++)
 			all_equal &= (i < nx ? x[i] : y[i - nx]) == x[0];
 		if (all_equal) {
-			assert_true(c.p == 1 && has_warning(&c, ST_WARN_ALL_EQUAL));
+			assert_true(c.p == 1 && has_warning(&c, ST_WARN_ALL_EQUAL) && !c.exact);
+			assert_true(c.u * 2 == pair_twice_u(x, nx, y, ny));
 			continue;
 		}
 		assert_true(c.exact);
@@ -304,9 +305,16 @@ static void test_caveats(void **state)
 	for (size_t i = 0; i < 4; i++) {
 		st_comparison c = st_mann_whitney(same, sizes[i][0], same, sizes[i][1], 0.05);
 		assert_true(c.p == 1);
+		assert_true(c.u == (double)(sizes[i][0] * sizes[i][1]) / 2);
 		assert_int_equal(c.nwarnings, 1);
 		assert_int_equal(c.warnings[0].kind, ST_WARN_ALL_EQUAL);
 	}
+	/* NaNs rank as one tie run: all NaN is all equal too. */
+	double nans[3] = { NAN, NAN, NAN };
+	st_comparison n = st_mann_whitney(nans, 3, nans, 2, 0.05);
+	assert_true(n.p == 1 && n.u == 3);
+	assert_int_equal(n.nwarnings, 1);
+	assert_int_equal(n.warnings[0].kind, ST_WARN_ALL_EQUAL);
 	st_comparison e = st_mann_whitney(same, 0, same, 3, 0.05);
 	assert_true(e.p == 1 && isnan(e.u));
 	assert_int_equal(e.nwarnings, 1);
