@@ -32,12 +32,15 @@
  * arm64 Go uses yet another Exp (and FMA-fused portable Log); bstat matches
  * amd64 benchstat only.
  */
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <cpuid.h>
-#endif
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+/* After a libc header, which defines __GLIBC__. */
+#if defined(__x86_64__) && defined(__GLIBC__) && __has_include(<sys/platform/x86.h>)
+#include <sys/platform/x86.h>
+#elif defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#endif
 
 #include "stats_internal.h"
 
@@ -194,14 +197,16 @@ double st_go_exp_path(double x, int fused)
 
 /* Go tests cpu.X86.HasAVX && cpu.X86.HasFMA once at start-up: both CPUID
  * bits, and the OS saving the AVX state (OSXSAVE, then XCR0's SSE and AVX
- * bits). Asked here on first use with one CPUID, not through
- * __builtin_cpu_supports: that links libgcc's feature probe, a constructor
- * that runs a dozen CPUIDs in every process, and CPUID traps to the
- * hypervisor on a virtual machine (perf: 2.5% of bstat's samples on 1k
- * lines). */
+ * bits). glibc (2.33 on) has answered the same when it started, as its
+ * "active" AVX and FMA; asking it runs no CPUID, which traps to the
+ * hypervisor on a virtual machine (6.5 us each here). Otherwise one CPUID
+ * on first use; not __builtin_cpu_supports, which links libgcc's feature
+ * probe, a constructor that runs a dozen CPUIDs in every process. */
 static int cpu_has_go_fma(void)
 {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(__x86_64__) && defined(__GLIBC__) && __has_include(<sys/platform/x86.h>)
+	return CPU_FEATURE_ACTIVE(AVX) && CPU_FEATURE_ACTIVE(FMA);
+#elif defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 	static int known = -1;
 	if (known < 0) {
 		unsigned a, b, c, d;
