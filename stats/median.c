@@ -106,12 +106,26 @@ st_summary st_median_summary(const double *sorted, size_t n, double confidence)
 		confidence = 1;
 	int cn = n > (size_t)0x7fffffff ? 0x7fffffff : (int)n;
 
-	pthread_mutex_lock(&cache_lock);
-	struct level_cache *c = level_for(confidence);
-	st_order_ci ci = median_ci(c, cn);
-	int at_least, need;
-	min_samples(c, &at_least, &need);
-	pthread_mutex_unlock(&cache_lock);
+	/* The last answer, per thread: the cells of a table mostly share one
+	 * n and level, and the answer for them never changes, so they skip
+	 * the lock and the lookups. */
+	static _Thread_local struct {
+		int valid, n, at_least, need;
+		double confidence;
+		st_order_ci ci;
+	} last;
+	if (!last.valid || last.n != cn || last.confidence != confidence) {
+		pthread_mutex_lock(&cache_lock);
+		struct level_cache *c = level_for(confidence);
+		last.ci = median_ci(c, cn);
+		min_samples(c, &last.at_least, &last.need);
+		pthread_mutex_unlock(&cache_lock);
+		last.valid = 1;
+		last.n = cn;
+		last.confidence = confidence;
+	}
+	st_order_ci ci = last.ci;
+	int at_least = last.at_least, need = last.need;
 
 	st_summary s = { 0 };
 	s.center = median_r8(sorted, n);
