@@ -27,6 +27,8 @@ static const char *const commands[][10] = {
 	{ "-format", "json", "base.txt", "pr.txt", NULL },
 	{ "-format", "csv", "-filter", "-.name:Gone", "base.txt", "same.txt", NULL },
 	{ "-gate", "exact-base.txt", "exact-varies.txt", NULL },
+	/* The text tables, built and printed one at a time. */
+	{ "base.txt", "pr.txt", "same.txt", NULL },
 };
 
 typedef struct outcome {
