@@ -93,6 +93,36 @@ static void test_lines(void **state)
 		{ "BenchmarkA 1 2 x\nBenchmarkB 1 y x\nBenchmarkC 1 3 x\n",
 		  "R A 1 2 x !.file=label\nE f.txt:2: parsing measurement: invalid syntax\n"
 		  "R C 1 3 x !.file=label\n" },
+		/* Counts, values and units are taken where they stand only when
+		 * a blank or the end follows; anything else is split as a field. */
+		{ "BenchmarkX 123456789012345678 2 x\nBenchmarkX 1234567890123456789 2 x\n"
+		  "BenchmarkX 1x 2 x\nBenchmarkX +3 2 x\nBenchmarkX 0 2 x\n",
+		  "R X 123456789012345678 2 x !.file=label\nR X 1234567890123456789 2 x !.file=label\n"
+		  "E f.txt:3: parsing iteration count: invalid syntax\nR X 3 2 x !.file=label\n"
+		  "E f.txt:5: iteration count 0 is not positive\n" },
+		{ "BenchmarkX 1 123456789012345 x 1234567890123456 x 1.5e3 x -2 x 2. x .5 x\n",
+		  "R X 1 123456789012345 x 1234567890123456 x 1500 x -2 x 2 x 0.5 x !.file=label\n" },
+		/* A no-break space (U+00A0) and U+2003 separate fields as blanks do. */
+		{ "BenchmarkX\xc2\xa0" "1\xc2\xa0" "2\xe2\x80\x83x\xc2\xa0" "3 y\n",
+		  "R X 1 2 x 3 y !.file=label\n" },
+		{ "BenchmarkX 1 2 x\xc2\xa0\nBenchmarkX 1 2 x\xc2\xa1\n",
+		  "R X 1 2 x !.file=label\nR X 1 2 x\xc2\xa1 !.file=label\n" },
+		/* Units change from line to line, share prefixes, run past a word. */
+		{ "BenchmarkX 1 1 abcdefgh 2 abcdefghi 3 abcdefghijklmnop 4 abcdefghijklmnopq 5 u\n"
+		  "BenchmarkX 1 1 abcdefgx 2 abcdefghx 3 abcdefghijklmnox 4 abcdefghijklmnopx 5 ux\n"
+		  "BenchmarkX 1 1 abcdefgh 2 abcdefgh 3 abcdefghijklmnop 4 abcdefghijklmnopq 5 u\n"
+		  "BenchmarkX 1 1 abcdefghx 2 abcdefghi\n",
+		  "R X 1 1 abcdefgh 2 abcdefghi 3 abcdefghijklmnop 4 abcdefghijklmnopq 5 u !.file=label\n"
+		  "R X 1 1 abcdefgx 2 abcdefghx 3 abcdefghijklmnox 4 abcdefghijklmnopx 5 ux !.file=label\n"
+		  "R X 1 1 abcdefgh 2 abcdefgh 3 abcdefghijklmnop 4 abcdefghijklmnopq 5 u !.file=label\n"
+		  "R X 1 1 abcdefghx 2 abcdefghi !.file=label\n" },
+		{ "BenchmarkX 1 1 a 2 b 3 c 4 d 5 e 6 f 7 g 8 h 9 i 10 j\nBenchmarkX 1 1 a 2 b 3 c 4 d 5 e 6 f 7 g 8 h 9 j 10 i\n",
+		  "R X 1 1 a 2 b 3 c 4 d 5 e 6 f 7 g 8 h 9 i 10 j !.file=label\n"
+		  "R X 1 1 a 2 b 3 c 4 d 5 e 6 f 7 g 8 h 9 j 10 i !.file=label\n" },
+		{ "BenchmarkX 1 2 ns/op\nBenchmarkX 1 2 ns/opx\nBenchmarkX 1 2 ns/o\n",
+		  "R X 1 2.0000000000000001e-09 sec/op !.file=label\n"
+		  "R X 1 2.0000000000000001e-09 sec/opx !.file=label\n"
+		  "R X 1 2.0000000000000001e-09 sec/o !.file=label\n" },
 	};
 	bs_buf out = { 0 };
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -253,6 +283,57 @@ static void test_line_reader(void **state)
 	fclose(zero);
 }
 
+/* NUL bytes are found per block of input (input.c), so a result line
+ * holding one must be reported wherever it falls: at a block's edge, in a
+ * line that crosses one, after lines that held none or another NUL. */
+static void test_nul_bytes(void **state)
+{
+	(void)state;
+	uint64_t r = 0x9e3779b97f4a7c15ull;
+	bs_buf text = { 0 }, want = { 0 }, got = { 0 };
+	bs_buf_add(&want, "", 0);
+	for (int line = 1; line <= 6000; line++) {
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		if (r >> 60 == 0) {
+			bs_buf_add(&text, "goos: a\0b\n", 10); /* no result: no message */
+			line++;
+		}
+		size_t start = text.len;
+		bs_buf_printf(&text, "BenchmarkX%.*s 1 2 x", (int)(r % 40), "0123456789012345678901234567890123456789");
+		size_t len = text.len - start;
+		if ((r >> 56 & 7) == 0) {
+			text.s[start + 10 + (r >> 8) % (len - 10)] = 0;
+			bs_buf_printf(&want, "E f.txt:%d: NUL byte in a result line\n", line);
+		}
+		bs_buf_putc(&text, '\n');
+	}
+	FILE *in = fmemopen(text.s, text.len, "rb");
+	assert_non_null(in);
+	bs_arena *a = bs_arena_new();
+	bs_map interns;
+	bs_unit_meta units;
+	bs_map_init(&interns, a);
+	bs_unit_meta_init(&units, a);
+	bs_reader rd;
+	bs_reader_init(&rd, &interns, &units);
+	bs_reader_reset(&rd, in, "f.txt", "f");
+	bs_buf_add(&got, "", 0);
+	enum bs_record rec;
+	while ((rec = bs_reader_next(&rd)) != BS_REC_EOF)
+		if (rec != BS_REC_RESULT)
+			bs_buf_printf(&got, "E %s\n", rd.message.s);
+	assert_string_equal(got.s, want.s);
+	bs_reader_free(&rd);
+	fclose(in);
+	bs_unit_meta_free(&units);
+	bs_arena_free(a);
+	bs_buf_free(&text);
+	bs_buf_free(&want);
+	bs_buf_free(&got);
+}
+
 static void test_decimals_are_strtod(void **state)
 {
 	uint64_t r = 0x2545f4914f6cdd1dull;
@@ -298,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_decimals_are_strtod),
 		cmocka_unit_test(test_line_reader),
+		cmocka_unit_test(test_nul_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
