@@ -334,6 +334,56 @@ static void test_nul_bytes(void **state)
 	bs_buf_free(&got);
 }
 
+/* The string map behind interning (util.c): keys of every length up to
+ * past two words, differing in one byte anywhere, holding NUL bytes,
+ * prefixes of each other; through many doublings of the table, entries
+ * keep their place and every key finds its own entry. */
+static void test_string_map(void **state)
+{
+	(void)state;
+	enum { LEN = 40, KEYS = (LEN + 1) * (LEN + 1) };
+	bs_arena *a = bs_arena_new();
+	bs_map m;
+	bs_map_init(&m, a);
+	static char keys[KEYS][LEN];
+	static size_t lens[KEYS];
+	static bs_map_ent *ents[KEYS];
+	size_t n = 0;
+	for (size_t len = 0; len <= LEN; len++)
+		for (size_t flip = 0; flip <= len; flip++, n++) {
+			memset(keys[n], 0, LEN);                      /* NULs in keys too */
+			for (size_t i = 0; i < len; i += 3)
+				keys[n][i] = (char)('a' + i % 26);
+			if (flip < len)
+				keys[n][flip] ^= 0x40;                     /* one byte differs */
+			lens[n] = len;
+		}
+	for (size_t i = 0; i < n; i++) {
+		int created = -1;
+		ents[i] = bs_map_put(&m, keys[i], lens[i], (long)i, &created);
+		assert_int_equal(created, 1);
+	}
+	for (size_t i = 0; i < n; i++) {
+		bs_map_ent *e = bs_map_find(&m, keys[i], lens[i]);
+		assert_ptr_equal(e, ents[i]);
+		assert_memory_equal(e->key, keys[i], lens[i]);
+		assert_int_equal(e->key[lens[i]], 0);
+		int created = -1;
+		assert_ptr_equal(bs_map_put(&m, keys[i], lens[i], -1, &created), e);
+		assert_int_equal(created, 0);
+		assert_int_equal(e->value, (long)i);
+	}
+	assert_int_equal(m.n, n);
+	char two[LEN];
+	memcpy(two, keys[n - 1], LEN);
+	two[0] ^= 0x40, two[LEN - 1] ^= 0x40;              /* two bytes differ: absent */
+	assert_null(bs_map_find(&m, two, LEN));
+	assert_null(bs_map_find(&m, "zz", 2));
+	assert_ptr_equal(bs_intern(&m, "interned", 8), bs_intern(&m, "interned", 8));
+	bs_map_free(&m);
+	bs_arena_free(a);
+}
+
 static void test_decimals_are_strtod(void **state)
 {
 	uint64_t r = 0x2545f4914f6cdd1dull;
@@ -380,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_decimals_are_strtod),
 		cmocka_unit_test(test_line_reader),
 		cmocka_unit_test(test_nul_bytes),
+		cmocka_unit_test(test_string_map),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
