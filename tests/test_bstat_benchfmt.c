@@ -334,6 +334,79 @@ static void test_nul_bytes(void **state)
 	bs_buf_free(&got);
 }
 
+/* Counts and measurements taken in place (benchfmt.c) must read as the
+ * full rules read them: strtoull and strtod are the references, over
+ * random lengths, leading zeros, points, exponents and separators. */
+static void test_numbers_in_place(void **state)
+{
+	(void)state;
+	static const char *const seps[] = { " ", "\t", "  ", " \t", "\xc2\xa0" };
+	uint64_t r = 0x243f6a8885a308d3ull;
+	bs_buf text = { 0 }, want = { 0 }, got = { 0 };
+	bs_buf_add(&want, "", 0);
+	for (int line = 1; line <= 20000; line++) {
+		char count[32], value[64];
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		int nc = 1 + (int)(r % 21), nv = 1 + (int)((r >> 8) % 18);
+		int point = (int)((r >> 16) % (uint64_t)(nv + 1));
+		uint64_t d = r;
+		for (int k = 0; k < nc; k++, d = d / 10 ? d / 10 : d * 2654435761u + 1)
+			count[k] = (char)('0' + (k == 0 && nc > 1 && (r >> 24 & 3) ? 0 : d % 10));
+		count[nc] = 0;
+		size_t n = 0;
+		if (r >> 26 & 1)
+			value[n++] = '-';
+		for (int k = 0; k < nv; k++, d = d / 10 ? d / 10 : d * 2654435761u + 1) {
+			if (k == point && k > 0)
+				value[n++] = '.';
+			value[n++] = (char)('0' + d % 10);
+		}
+		if ((r >> 28 & 7) == 0)
+			n += (size_t)sprintf(value + n, "e%d", (int)((r >> 32) % 30) - 15);
+		value[n] = 0;
+		bs_buf_printf(&text, "BenchmarkX%s%s%s%s%sx\n", seps[r >> 40 & 3], count, seps[(r >> 42) % 5],
+		              value, seps[(r >> 45) % 5]);
+		errno = 0;
+		unsigned long long c = strtoull(count, NULL, 10);
+		if (errno || c > (unsigned long long)INT64_MAX)
+			bs_buf_printf(&want, "f.txt:%d: parsing iteration count: value out of range\n", line);
+		else if (c == 0)
+			bs_buf_printf(&want, "f.txt:%d: iteration count 0 is not positive\n", line);
+		else if (strtod(value, NULL) < 0)
+			bs_buf_printf(&want, "R %llu neg\n", c); /* negative x is allowed */
+		else
+			bs_buf_printf(&want, "R %llu %a\n", c, strtod(value, NULL));
+	}
+	FILE *in = fmemopen(text.s, text.len, "rb");
+	assert_non_null(in);
+	bs_arena *a = bs_arena_new();
+	bs_map interns;
+	bs_unit_meta units;
+	bs_map_init(&interns, a);
+	bs_unit_meta_init(&units, a);
+	bs_reader rd;
+	bs_reader_init(&rd, &interns, &units);
+	bs_reader_reset(&rd, in, "f.txt", "f");
+	bs_buf_add(&got, "", 0);
+	enum bs_record rec;
+	while ((rec = bs_reader_next(&rd)) != BS_REC_EOF) {
+		if (rec != BS_REC_RESULT)
+			bs_buf_printf(&got, "%s\n", rd.message.s);
+		else if (rd.result.values[0].value < 0)
+			bs_buf_printf(&got, "R %lld neg\n", rd.result.iters);
+		else
+			bs_buf_printf(&got, "R %lld %a\n", rd.result.iters, rd.result.values[0].value);
+	}
+	assert_string_equal(got.s, want.s);
+	bs_reader_free(&rd);
+	fclose(in);
+	bs_unit_meta_free(&units);
+	bs_arena_free(a);
+	bs_buf_free(&text);
+	bs_buf_free(&want);
+	bs_buf_free(&got);
+}
+
 /* The string map behind interning (util.c): keys of every length up to
  * past two words, differing in one byte anywhere, holding NUL bytes,
  * prefixes of each other; through many doublings of the table, entries
@@ -431,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_line_reader),
 		cmocka_unit_test(test_nul_bytes),
 		cmocka_unit_test(test_string_map),
+		cmocka_unit_test(test_numbers_in_place),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -222,15 +222,6 @@ static size_t skip_blanks(const char *p, size_t n, size_t i)
 	return i;
 }
 
-/* skip_blanks for the usual case, one ASCII blank before the next field. */
-static inline size_t skip_blank(const char *p, size_t n, size_t i)
-{
-	const unsigned char *u = (const unsigned char *)p;
-	if (i + 1 < n && byte_class[u[i]] == BLANK && byte_class[u[i + 1]] == FIELD)
-		return i + 1;
-	return skip_blanks(p, n, i);
-}
-
 /* Splits off the first field of s[0..*n) and skips the blanks after it. */
 static inline size_t split_field(const char **s, size_t *n, const char **field)
 {
@@ -341,23 +332,25 @@ static int go_float_syntax(const char *s, size_t n, int *special)
  * decimal takes (the reader checks what follows), or 0 when s does not
  * start with one this path can take.
  */
-static inline size_t plain_decimal(const char *s, size_t n, double *out)
+static inline size_t plain_decimal(const char *s, size_t n, double *out, int nul_after)
 {
 	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
 	                                1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+	/* With nul_after, s[n] is a NUL that ends every loop below, so they
+	 * need not check the bound (the reader's lines end so). */
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	uint64_t m = 0; /* wraps harmlessly past 19 digits: rejected below */
 	unsigned d;
 	int neg = 0;
-	if (p < end && (*p == '-' || *p == '+'))
+	if ((nul_after || p < end) && (*p == '-' || *p == '+'))
 		neg = *p++ == '-';
 	const unsigned char *digits = p;
-	for (; p < end && (d = *p - (unsigned)'0') <= 9; p++)
+	for (; (nul_after || p < end) && (d = *p - (unsigned)'0') <= 9; p++)
 		m = m * 10 + d;
 	size_t ndigits = (size_t)(p - digits), nfrac = 0;
-	if (p < end && *p == '.') {
+	if ((nul_after || p < end) && *p == '.') {
 		const unsigned char *frac = ++p;
-		for (; p < end && (d = *p - (unsigned)'0') <= 9; p++)
+		for (; (nul_after || p < end) && (d = *p - (unsigned)'0') <= 9; p++)
 			m = m * 10 + d;
 		nfrac = (size_t)(p - frac);
 		ndigits += nfrac;
@@ -372,7 +365,7 @@ static inline size_t plain_decimal(const char *s, size_t n, double *out)
 int bs_parse_float(const char *s, size_t n, double *out, const char **err)
 {
 	double plain;
-	if (n > 0 && plain_decimal(s, n, &plain) == n) {
+	if (n > 0 && plain_decimal(s, n, &plain, 0) == n) {
 		*out = plain;
 		return 0;
 	}
@@ -441,11 +434,21 @@ static void memo_words(bs_unit_memo *m)
 		memcpy(&m->tail, m->unit + len - 8, 8);
 }
 
-/* Whether s[0..n) starts with a field of exactly len bytes, so that a
- * field just found is known to end at len without splitting it again. */
-static int field_ends_at(const char *s, size_t n, size_t len)
+/* When s[0..n) starts with a field of exactly len bytes (a blank or the
+ * end follows), where the next field starts; else 0. So a field found in
+ * place need not be split again. */
+static inline size_t field_end(const char *s, size_t n, size_t len)
 {
-	return len > 0 && (len == n || byte_class[(unsigned char)s[len]] == BLANK);
+	const unsigned char *u = (const unsigned char *)s;
+	if (len == 0 || len > n)
+		return 0;
+	if (len == n)
+		return n;
+	if (byte_class[u[len]] != BLANK)
+		return 0;
+	if (len + 1 < n && byte_class[u[len + 1]] == FIELD)
+		return len + 1;
+	return skip_blanks(s, n, len);
 }
 
 /*
@@ -460,8 +463,8 @@ static const bs_unit_memo *take_unit(bs_reader *r, size_t i, const char **s, siz
 	bs_unit_memo *m = i < BS_UNIT_MEMOS ? &r->unit_cache[i] : &r->unit_spare;
 	const char *unit = *s;
 	size_t ulen = m->len;
-	if (m->unit && starts_with_unit(m, unit, *n) && field_ends_at(unit, *n, ulen)) {
-		size_t skip = skip_blank(unit, *n, ulen);
+	size_t skip;
+	if (m->unit && (skip = field_end(unit, *n, ulen)) > 0 && starts_with_unit(m, unit, *n)) {
 		*s += skip;
 		*n -= skip;
 		return m;
@@ -495,16 +498,18 @@ static void add_value(bs_reader *r, double val, const bs_unit_memo *m)
  * writes them, are taken where they stand (at most 18 cannot overflow);
  * anything else is split as a field and parsed by the full rules. Returns
  * the field's length (0: none), or -1 with the message in r->message.
+ * Here and in take_value, (*s)[*n] is the NUL that ends the line (the
+ * line reader ends every line so), which bounds the digit loops.
  */
 static long take_count(bs_reader *r, const char **s, size_t *n, long long *iters)
 {
 	const char *p = *s, *f, *err;
-	size_t k = 0, max = *n < 18 ? *n : 18;
-	unsigned long long v = 0;
-	for (unsigned d; k < max && (d = (unsigned char)p[k] - (unsigned)'0') <= 9; k++)
+	const unsigned char *q = (const unsigned char *)p;
+	unsigned long long v = 0; /* wraps past 19 digits: then k is too big */
+	for (unsigned d; (d = *q - (unsigned)'0') <= 9; q++)
 		v = v * 10 + d;
-	if (field_ends_at(p, *n, k)) {
-		size_t skip = skip_blank(p, *n, k);
+	size_t k = (size_t)(q - (const unsigned char *)p), skip = k <= 18 ? field_end(p, *n, k) : 0;
+	if (skip > 0) {
 		*s += skip;
 		*n -= skip;
 		*iters = (long long)v;
@@ -530,9 +535,8 @@ static int take_value(bs_reader *r, const char **s, size_t *n, double *val, cons
                       size_t *flen)
 {
 	const char *err;
-	size_t k = plain_decimal(*s, *n, val);
-	if (field_ends_at(*s, *n, k)) {
-		size_t skip = skip_blank(*s, *n, k);
+	size_t k = plain_decimal(*s, *n, val, 1), skip = field_end(*s, *n, k);
+	if (skip > 0) {
 		*f = *s;
 		*flen = k;
 		*s += skip;

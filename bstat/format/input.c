@@ -114,6 +114,8 @@ static int nul_before(bs_lines *l, size_t stop)
 	return l->nul < stop;
 }
 
+static int next_long(bs_lines *l);
+
 int bs_lines_next(bs_lines *l)
 {
 	/* A line inside the block is used where it is: its '\n' becomes the
@@ -129,6 +131,13 @@ int bs_lines_next(bs_lines *l)
 			return finish(l, start, (size_t)(nl - start));
 		}
 	}
+	return next_long(l);
+}
+
+/* A line that crosses the block's end (or the input's first line):
+ * gathered in long_line. Kept apart so that bs_lines_next stays small. */
+__attribute__((noinline)) static int next_long(bs_lines *l)
+{
 	int any = 0;
 	l->long_len = 0;
 	for (;;) {
