@@ -167,6 +167,12 @@ static void test_filter_match(void **state)
 		{ "nokey:x", "" },
 		{ "-*", "" },
 		{ "(.name:Key) (goos:linux)", "Key/size=64-8:sec/op,B/op;" },
+		/* Queries without a key answer once for all results. */
+		{ "(* *) -(-*)", "Key/size=64-8:sec/op,B/op;Itoa/size=8-8:sec/op,B/op;Other:sec/op,allocs/op;Key/size=64-8:B/s;" },
+		{ "* -*", "" },
+		{ "-* OR (* AND *)", "Key/size=64-8:sec/op,B/op;Itoa/size=8-8:sec/op,B/op;Other:sec/op,allocs/op;Key/size=64-8:B/s;" },
+		{ "-(* OR -*)", "" },
+		{ "* .unit:B/op", "Key/size=64-8:B/op;Itoa/size=8-8:B/op;" },
 	};
 	fixture *f = *state;
 	bs_buf out = { 0 };
