@@ -150,7 +150,9 @@ static int eval(bs_filter *f, const bs_qnode *q, const bs_result *r, unsigned ch
 	return 0;
 }
 
-int bs_filter_apply(bs_filter *f, bs_result *r)
+/* bs_filter_apply unless the query is "*" alone: fixed-order filters first,
+ * then the query. */
+__attribute__((noinline)) static int apply(bs_filter *f, bs_result *r)
 {
 	for (size_t i = 0; i < f->nfixed; i++) {
 		const char *v = bs_extract(f->proc, &f->fixed[i].ext, r);
@@ -159,7 +161,6 @@ int bs_filter_apply(bs_filter *f, bs_result *r)
 		if (!bs_map_find(f->fixed[i].allowed, v, strlen(v)))
 			return 0;
 	}
-	/* The default "*" is decided once, not walked for every result. */
 	if (f->is_constant) {
 		if (!f->constant_value)
 			r->nvalues = 0;
@@ -179,4 +180,13 @@ int bs_filter_apply(bs_filter *f, bs_result *r)
 			r->values[j++] = r->values[i];
 	r->nvalues = j;
 	return j > 0;
+}
+
+/* The default "*" is decided once, not walked for every result (and the
+ * rest is not inlined, so this costs a few loads). */
+int bs_filter_apply(bs_filter *f, bs_result *r)
+{
+	if (f->is_constant && f->constant_value && f->nfixed == 0)
+		return 1;
+	return apply(f, r);
 }
