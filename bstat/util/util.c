@@ -330,7 +330,7 @@ static inline uint64_t load32(const unsigned char *p)
 	return w;
 }
 
-uint64_t bs_hash(const void *s, size_t n)
+static inline uint64_t hash_bytes(const void *s, size_t n)
 {
 	/* Eight bytes a step: keys are hashed for every result read, and many
 	 * are arrays of interned pointers (projection rows), which a byte at
@@ -358,6 +358,11 @@ uint64_t bs_hash(const void *s, size_t n)
 	h ^= h >> 32;
 	h *= 0x94D049BB133111EBull;
 	return h ^ (h >> 29);
+}
+
+uint64_t bs_hash(const void *s, size_t n)
+{
+	return hash_bytes(s, n);
 }
 
 void bs_map_init(bs_map *m, bs_arena *a)
@@ -404,7 +409,7 @@ bs_map_ent *bs_map_find(const bs_map *m, const char *s, size_t n)
 {
 	if (!m->cap)
 		return NULL;
-	return slot(m->slots, m->cap, s, n, bs_hash(s, n))->ent;
+	return slot(m->slots, m->cap, s, n, hash_bytes(s, n))->ent;
 }
 
 /* Doubles the table, kept at most half full so probes stay short. A slot
@@ -430,30 +435,36 @@ static void map_grow(bs_map *m)
 	m->cap = cap;
 }
 
+/* Fills the empty slot e with a new entry for s. Apart from bs_map_put,
+ * so that finding a key that is there (the usual case) is a leaf. */
+__attribute__((noinline)) static bs_map_ent *map_add(bs_map *m, bs_map_slot *e, const char *s,
+                                                     size_t n, uint64_t h, long init)
+{
+	/* The entry and its key in one block: a probe that matches reads
+	 * both from one place. */
+	bs_map_ent *ent = bs_alloc(m->arena, sizeof *ent + n + 1);
+	char *key = (char *)(ent + 1);
+	if (n)
+		memcpy(key, s, n);
+	key[n] = 0;
+	ent->key = key;
+	ent->value = init;
+	*e = (bs_map_slot){ ent, (uint32_t)h, (uint32_t)n };
+	m->n++;
+	return ent;
+}
+
 bs_map_ent *bs_map_put(bs_map *m, const char *s, size_t n, long init, int *created)
 {
 	if (n > UINT32_MAX)
 		out_of_memory();
 	if ((m->n + 1) * 2 > m->cap)
 		map_grow(m);
-	uint64_t h = bs_hash(s, n);
+	uint64_t h = hash_bytes(s, n);
 	bs_map_slot *e = slot(m->slots, m->cap, s, n, h);
 	if (created)
 		*created = !e->ent;
-	if (!e->ent) {
-		/* The entry and its key in one block: a probe that matches
-		 * reads both from one place. */
-		bs_map_ent *ent = bs_alloc(m->arena, sizeof *ent + n + 1);
-		char *key = (char *)(ent + 1);
-		if (n)
-			memcpy(key, s, n);
-		key[n] = 0;
-		ent->key = key;
-		ent->value = init;
-		*e = (bs_map_slot){ ent, (uint32_t)h, (uint32_t)n };
-		m->n++;
-	}
-	return e->ent;
+	return e->ent ? e->ent : map_add(m, e, s, n, h, init);
 }
 
 const char *bs_intern(bs_map *m, const char *s, size_t n)
