@@ -93,6 +93,36 @@ static void test_lines(void **state)
 		{ "BenchmarkA 1 2 x\nBenchmarkB 1 y x\nBenchmarkC 1 3 x\n",
 		  "R A 1 2 x !.file=label\nE f.txt:2: parsing measurement: invalid syntax\n"
 		  "R C 1 3 x !.file=label\n" },
+		/* Counts, values and units are taken where they stand only when
+		 * a blank or the end follows; anything else is split as a field. */
+		{ "BenchmarkX 123456789012345678 2 x\nBenchmarkX 1234567890123456789 2 x\n"
+		  "BenchmarkX 1x 2 x\nBenchmarkX +3 2 x\nBenchmarkX 0 2 x\n",
+		  "R X 123456789012345678 2 x !.file=label\nR X 1234567890123456789 2 x !.file=label\n"
+		  "E f.txt:3: parsing iteration count: invalid syntax\nR X 3 2 x !.file=label\n"
+		  "E f.txt:5: iteration count 0 is not positive\n" },
+		{ "BenchmarkX 1 123456789012345 x 1234567890123456 x 1.5e3 x -2 x 2. x .5 x\n",
+		  "R X 1 123456789012345 x 1234567890123456 x 1500 x -2 x 2 x 0.5 x !.file=label\n" },
+		/* A no-break space (U+00A0) and U+2003 separate fields as blanks do. */
+		{ "BenchmarkX\xc2\xa0" "1\xc2\xa0" "2\xe2\x80\x83x\xc2\xa0" "3 y\n",
+		  "R X 1 2 x 3 y !.file=label\n" },
+		{ "BenchmarkX 1 2 x\xc2\xa0\nBenchmarkX 1 2 x\xc2\xa1\n",
+		  "R X 1 2 x !.file=label\nR X 1 2 x\xc2\xa1 !.file=label\n" },
+		/* Units change from line to line, share prefixes, run past a word. */
+		{ "BenchmarkX 1 1 abcdefgh 2 abcdefghi 3 abcdefghijklmnop 4 abcdefghijklmnopq 5 u\n"
+		  "BenchmarkX 1 1 abcdefgx 2 abcdefghx 3 abcdefghijklmnox 4 abcdefghijklmnopx 5 ux\n"
+		  "BenchmarkX 1 1 abcdefgh 2 abcdefgh 3 abcdefghijklmnop 4 abcdefghijklmnopq 5 u\n"
+		  "BenchmarkX 1 1 abcdefghx 2 abcdefghi\n",
+		  "R X 1 1 abcdefgh 2 abcdefghi 3 abcdefghijklmnop 4 abcdefghijklmnopq 5 u !.file=label\n"
+		  "R X 1 1 abcdefgx 2 abcdefghx 3 abcdefghijklmnox 4 abcdefghijklmnopx 5 ux !.file=label\n"
+		  "R X 1 1 abcdefgh 2 abcdefgh 3 abcdefghijklmnop 4 abcdefghijklmnopq 5 u !.file=label\n"
+		  "R X 1 1 abcdefghx 2 abcdefghi !.file=label\n" },
+		{ "BenchmarkX 1 1 a 2 b 3 c 4 d 5 e 6 f 7 g 8 h 9 i 10 j\nBenchmarkX 1 1 a 2 b 3 c 4 d 5 e 6 f 7 g 8 h 9 j 10 i\n",
+		  "R X 1 1 a 2 b 3 c 4 d 5 e 6 f 7 g 8 h 9 i 10 j !.file=label\n"
+		  "R X 1 1 a 2 b 3 c 4 d 5 e 6 f 7 g 8 h 9 j 10 i !.file=label\n" },
+		{ "BenchmarkX 1 2 ns/op\nBenchmarkX 1 2 ns/opx\nBenchmarkX 1 2 ns/o\n",
+		  "R X 1 2.0000000000000001e-09 sec/op !.file=label\n"
+		  "R X 1 2.0000000000000001e-09 sec/opx !.file=label\n"
+		  "R X 1 2.0000000000000001e-09 sec/o !.file=label\n" },
 	};
 	bs_buf out = { 0 };
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -253,6 +283,180 @@ static void test_line_reader(void **state)
 	fclose(zero);
 }
 
+/* NUL bytes are found per block of input (input.c), so a result line
+ * holding one must be reported wherever it falls: at a block's edge, in a
+ * line that crosses one, after lines that held none or another NUL. */
+static void test_nul_bytes(void **state)
+{
+	(void)state;
+	uint64_t r = 0x9e3779b97f4a7c15ull;
+	bs_buf text = { 0 }, want = { 0 }, got = { 0 };
+	bs_buf_add(&want, "", 0);
+	for (int line = 1; line <= 6000; line++) {
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		if (r >> 60 == 0) {
+			bs_buf_add(&text, "goos: a\0b\n", 10); /* no result: no message */
+			line++;
+		}
+		size_t start = text.len;
+		bs_buf_printf(&text, "BenchmarkX%.*s 1 2 x", (int)(r % 40), "0123456789012345678901234567890123456789");
+		size_t len = text.len - start;
+		if ((r >> 56 & 7) == 0) {
+			text.s[start + 10 + (r >> 8) % (len - 10)] = 0;
+			bs_buf_printf(&want, "E f.txt:%d: NUL byte in a result line\n", line);
+		}
+		bs_buf_putc(&text, '\n');
+	}
+	FILE *in = fmemopen(text.s, text.len, "rb");
+	assert_non_null(in);
+	bs_arena *a = bs_arena_new();
+	bs_map interns;
+	bs_unit_meta units;
+	bs_map_init(&interns, a);
+	bs_unit_meta_init(&units, a);
+	bs_reader rd;
+	bs_reader_init(&rd, &interns, &units);
+	bs_reader_reset(&rd, in, "f.txt", "f");
+	bs_buf_add(&got, "", 0);
+	enum bs_record rec;
+	while ((rec = bs_reader_next(&rd)) != BS_REC_EOF)
+		if (rec != BS_REC_RESULT)
+			bs_buf_printf(&got, "E %s\n", rd.message.s);
+	assert_string_equal(got.s, want.s);
+	bs_reader_free(&rd);
+	fclose(in);
+	bs_unit_meta_free(&units);
+	bs_arena_free(a);
+	bs_buf_free(&text);
+	bs_buf_free(&want);
+	bs_buf_free(&got);
+}
+
+/* Counts and measurements taken in place (benchfmt.c) must read as the
+ * full rules read them: strtoull and strtod are the references, over
+ * random lengths, leading zeros, points, exponents and separators. */
+static void test_numbers_in_place(void **state)
+{
+	(void)state;
+	static const char *const seps[] = { " ", "\t", "  ", " \t", "\xc2\xa0" };
+	uint64_t r = 0x243f6a8885a308d3ull;
+	bs_buf text = { 0 }, want = { 0 }, got = { 0 };
+	bs_buf_add(&want, "", 0);
+	for (int line = 1; line <= 20000; line++) {
+		char count[32], value[64];
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		int nc = 1 + (int)(r % 21), nv = 1 + (int)((r >> 8) % 18);
+		int point = (int)((r >> 16) % (uint64_t)(nv + 1));
+		uint64_t d = r;
+		for (int k = 0; k < nc; k++, d = d / 10 ? d / 10 : d * 2654435761u + 1)
+			count[k] = (char)('0' + (k == 0 && nc > 1 && (r >> 24 & 3) ? 0 : d % 10));
+		count[nc] = 0;
+		size_t n = 0;
+		if (r >> 26 & 1)
+			value[n++] = '-';
+		for (int k = 0; k < nv; k++, d = d / 10 ? d / 10 : d * 2654435761u + 1) {
+			if (k == point && k > 0)
+				value[n++] = '.';
+			value[n++] = (char)('0' + d % 10);
+		}
+		if ((r >> 28 & 7) == 0)
+			n += (size_t)sprintf(value + n, "e%d", (int)((r >> 32) % 30) - 15);
+		value[n] = 0;
+		bs_buf_printf(&text, "BenchmarkX%s%s%s%s%sx\n", seps[r >> 40 & 3], count, seps[(r >> 42) % 5],
+		              value, seps[(r >> 45) % 5]);
+		errno = 0;
+		unsigned long long c = strtoull(count, NULL, 10);
+		if (errno || c > (unsigned long long)INT64_MAX)
+			bs_buf_printf(&want, "f.txt:%d: parsing iteration count: value out of range\n", line);
+		else if (c == 0)
+			bs_buf_printf(&want, "f.txt:%d: iteration count 0 is not positive\n", line);
+		else if (strtod(value, NULL) < 0)
+			bs_buf_printf(&want, "R %llu neg\n", c); /* negative x is allowed */
+		else
+			bs_buf_printf(&want, "R %llu %a\n", c, strtod(value, NULL));
+	}
+	FILE *in = fmemopen(text.s, text.len, "rb");
+	assert_non_null(in);
+	bs_arena *a = bs_arena_new();
+	bs_map interns;
+	bs_unit_meta units;
+	bs_map_init(&interns, a);
+	bs_unit_meta_init(&units, a);
+	bs_reader rd;
+	bs_reader_init(&rd, &interns, &units);
+	bs_reader_reset(&rd, in, "f.txt", "f");
+	bs_buf_add(&got, "", 0);
+	enum bs_record rec;
+	while ((rec = bs_reader_next(&rd)) != BS_REC_EOF) {
+		if (rec != BS_REC_RESULT)
+			bs_buf_printf(&got, "%s\n", rd.message.s);
+		else if (rd.result.values[0].value < 0)
+			bs_buf_printf(&got, "R %lld neg\n", rd.result.iters);
+		else
+			bs_buf_printf(&got, "R %lld %a\n", rd.result.iters, rd.result.values[0].value);
+	}
+	assert_string_equal(got.s, want.s);
+	bs_reader_free(&rd);
+	fclose(in);
+	bs_unit_meta_free(&units);
+	bs_arena_free(a);
+	bs_buf_free(&text);
+	bs_buf_free(&want);
+	bs_buf_free(&got);
+}
+
+/* The string map behind interning (util.c): keys of every length up to
+ * past two words, differing in one byte anywhere, holding NUL bytes,
+ * prefixes of each other; through many doublings of the table, entries
+ * keep their place and every key finds its own entry. */
+static void test_string_map(void **state)
+{
+	(void)state;
+	enum { LEN = 40, KEYS = (LEN + 1) * (LEN + 1) };
+	bs_arena *a = bs_arena_new();
+	bs_map m;
+	bs_map_init(&m, a);
+	static char keys[KEYS][LEN];
+	static size_t lens[KEYS];
+	static bs_map_ent *ents[KEYS];
+	size_t n = 0;
+	for (size_t len = 0; len <= LEN; len++)
+		for (size_t flip = 0; flip <= len; flip++, n++) {
+			memset(keys[n], 0, LEN);                      /* NULs in keys too */
+			for (size_t i = 0; i < len; i += 3)
+				keys[n][i] = (char)('a' + i % 26);
+			if (flip < len)
+				keys[n][flip] ^= 0x40;                     /* one byte differs */
+			lens[n] = len;
+		}
+	for (size_t i = 0; i < n; i++) {
+		int created = -1;
+		ents[i] = bs_map_put(&m, keys[i], lens[i], (long)i, &created);
+		assert_int_equal(created, 1);
+	}
+	for (size_t i = 0; i < n; i++) {
+		bs_map_ent *e = bs_map_find(&m, keys[i], lens[i]);
+		assert_ptr_equal(e, ents[i]);
+		assert_memory_equal(e->key, keys[i], lens[i]);
+		assert_int_equal(e->key[lens[i]], 0);
+		int created = -1;
+		assert_ptr_equal(bs_map_put(&m, keys[i], lens[i], -1, &created), e);
+		assert_int_equal(created, 0);
+		assert_int_equal(e->value, (long)i);
+	}
+	assert_int_equal(m.n, n);
+	char two[LEN];
+	memcpy(two, keys[n - 1], LEN);
+	two[0] ^= 0x40, two[LEN - 1] ^= 0x40;              /* two bytes differ: absent */
+	assert_null(bs_map_find(&m, two, LEN));
+	assert_null(bs_map_find(&m, "zz", 2));
+	assert_ptr_equal(bs_intern(&m, "interned", 8), bs_intern(&m, "interned", 8));
+	bs_map_free(&m);
+	bs_arena_free(a);
+}
+
 static void test_decimals_are_strtod(void **state)
 {
 	uint64_t r = 0x2545f4914f6cdd1dull;
@@ -298,6 +502,9 @@ int main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_decimals_are_strtod),
 		cmocka_unit_test(test_line_reader),
+		cmocka_unit_test(test_nul_bytes),
+		cmocka_unit_test(test_string_map),
+		cmocka_unit_test(test_numbers_in_place),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -167,6 +167,12 @@ static void test_filter_match(void **state)
 		{ "nokey:x", "" },
 		{ "-*", "" },
 		{ "(.name:Key) (goos:linux)", "Key/size=64-8:sec/op,B/op;" },
+		/* Queries without a key answer once for all results. */
+		{ "(* *) -(-*)", "Key/size=64-8:sec/op,B/op;Itoa/size=8-8:sec/op,B/op;Other:sec/op,allocs/op;Key/size=64-8:B/s;" },
+		{ "* -*", "" },
+		{ "-* OR (* AND *)", "Key/size=64-8:sec/op,B/op;Itoa/size=8-8:sec/op,B/op;Other:sec/op,allocs/op;Key/size=64-8:B/s;" },
+		{ "-(* OR -*)", "" },
+		{ "* .unit:B/op", "Key/size=64-8:B/op;Itoa/size=8-8:B/op;" },
 	};
 	fixture *f = *state;
 	bs_buf out = { 0 };
@@ -237,6 +243,11 @@ static void test_projection(void **state)
 		/* .config members sort by bytes, not first appearance (upstream). */
 		{ ".config", NULL, "a|b|" },
 		{ ".name /n@num", NULL, "X 2|X 10|X 2k|X 1Mi|X abc|Y 2|" },
+		/* A key read from the name holds under every configuration; one
+		 * read from the name and the configuration does not. */
+		{ ".name cpu", NULL, "X b|X a|Y b|" },
+		{ "/n cpu@alpha", NULL, "10 a|10 b|2k b|1Mi b|2 b|abc b|" },
+		{ ".fullname", "cpu", "X/n=10-4|X/n=2k-4|X/n=1Mi-4|X/n=2-4|X/n=abc-4|Y/n=2-4|" },
 	};
 	bs_buf out = { 0 };
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -250,11 +250,17 @@ int bs_parse_int(const char *s, size_t n, long long *out, const char **err)
 	if (i == n)
 		goto syntax;
 	/* 18 digits cannot overflow: the division is only needed past them. */
-	for (size_t first = i; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
+	for (size_t easy = i + 18 < n ? i + 18 : n; i < easy; i++) {
+		unsigned d = (unsigned char)s[i] - (unsigned)'0';
+		if (d > 9)
 			goto syntax;
-		unsigned d = (unsigned)(s[i] - '0');
-		if (i - first >= 18 && v > (limit - d) / 10) {
+		v = v * 10 + d;
+	}
+	for (; i < n; i++) {
+		unsigned d = (unsigned char)s[i] - (unsigned)'0';
+		if (d > 9)
+			goto syntax;
+		if (v > (limit - d) / 10) {
 			/* Go reports range only once the whole text is digits. */
 			for (i++; i < n; i++)
 				if (s[i] < '0' || s[i] > '9')
@@ -322,39 +328,47 @@ static int go_float_syntax(const char *s, size_t n, int *special)
  * integer and the power of ten are both exact doubles, so one IEEE
  * division gives the correctly rounded value, the same double strtod
  * returns, at a fraction of its cost. That needs plain double arithmetic
- * (no wider intermediate to round twice). Returns 0 for anything else.
+ * (no wider intermediate to round twice). Returns how many bytes of s the
+ * decimal takes (the reader checks what follows), or 0 when s does not
+ * start with one this path can take.
  */
-static int parse_plain_decimal(const char *s, size_t n, double *out)
+static inline size_t plain_decimal(const char *s, size_t n, double *out, int nul_after)
 {
 	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
 	                                1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
-	size_t i = 0, ndigits, nfrac = 0;
+	/* With nul_after, s[n] is a NUL that ends every loop below, so they
+	 * need not check the bound (the reader's lines end so). */
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	uint64_t m = 0; /* wraps harmlessly past 19 digits: rejected below */
-	int neg = n > 0 && s[0] == '-';
-	if (n > 0 && (s[0] == '+' || s[0] == '-'))
-		i++;
-	size_t start = i;
-	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-		m = m * 10 + (uint64_t)(s[i] - '0');
-	ndigits = i - start;
-	if (i < n && s[i] == '.') {
-		start = ++i;
-		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-			m = m * 10 + (uint64_t)(s[i] - '0');
-		nfrac = i - start;
+	unsigned d;
+	int neg = 0;
+	if ((nul_after || p < end) && (*p == '-' || *p == '+'))
+		neg = *p++ == '-';
+	const unsigned char *digits = p;
+	for (; (nul_after || p < end) && (d = *p - (unsigned)'0') <= 9; p++)
+		m = m * 10 + d;
+	size_t ndigits = (size_t)(p - digits), nfrac = 0;
+	if ((nul_after || p < end) && *p == '.') {
+		const unsigned char *frac = ++p;
+		for (; (nul_after || p < end) && (d = *p - (unsigned)'0') <= 9; p++)
+			m = m * 10 + d;
+		nfrac = (size_t)(p - frac);
 		ndigits += nfrac;
 	}
-	if (i != n || ndigits == 0 || ndigits > 15 || FLT_EVAL_METHOD != 0)
+	if (ndigits == 0 || ndigits > 15 || FLT_EVAL_METHOD != 0)
 		return 0;
 	double v = (double)m / pow10[nfrac];
 	*out = neg ? -v : v;
-	return 1;
+	return (size_t)(p - (const unsigned char *)s);
 }
 
 int bs_parse_float(const char *s, size_t n, double *out, const char **err)
 {
-	if (parse_plain_decimal(s, n, out))
+	double plain;
+	if (n > 0 && plain_decimal(s, n, &plain, 0) == n) {
+		*out = plain;
 		return 0;
+	}
 	int special;
 	if (!go_float_syntax(s, n, &special)) {
 		*err = "invalid syntax";
@@ -381,41 +395,163 @@ static const char *intern_n(bs_reader *r, const char *s, size_t n)
 	return bs_intern(r->interns, s, n);
 }
 
-/* Units are a few bytes long: a loop beats calling memcmp. */
-static int same_bytes(const char *a, const char *b, size_t n)
+/*
+ * Whether s[0..n) starts with the memo's unit. Units are a few bytes
+ * long, so they are compared a word at a time: the memo keeps the first
+ * 8 bytes (masked to the unit's length) and, past 8, the last 8. Every
+ * load stays inside s[0..n).
+ */
+static int starts_with_unit(const bs_unit_memo *m, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return 0;
-	return 1;
+	size_t len = m->len;
+	uint64_t w;
+	if (len > n)
+		return 0;
+	if (n < 8 || len > 16) {
+		for (size_t i = 0; i < len; i++)
+			if (m->unit[i] != s[i])
+				return 0;
+		return 1;
+	}
+	memcpy(&w, s, 8);
+	if ((w & m->head_mask) != m->head)
+		return 0;
+	if (len <= 8)
+		return 1;
+	memcpy(&w, s + len - 8, 8);
+	return w == m->tail;
 }
 
-/* The interned and tidied forms of unit, memoized by its position i in
- * the line. */
-static bs_unit_memo unit_memo(bs_reader *r, size_t i, const char *unit, size_t ulen)
+/* Fills the memo's words for starts_with_unit. */
+static void memo_words(bs_unit_memo *m)
 {
-	bs_unit_memo fresh = { 0 }, *m = i < BS_UNIT_MEMOS ? &r->unit_cache[i] : &fresh;
-	if (m->unit && m->len == ulen && same_bytes(m->unit, unit, ulen))
-		return *m;
+	size_t len = m->len, head = len < 8 ? len : 8;
+	m->head = m->tail = 0;
+	memcpy(&m->head, m->unit, head);
+	m->head_mask = 0;
+	memset(&m->head_mask, 0xff, head);
+	if (len > 8 && len <= 16)
+		memcpy(&m->tail, m->unit + len - 8, 8);
+}
+
+/* When s[0..n) starts with a field of exactly len bytes (a blank or the
+ * end follows), where the next field starts; else 0. So a field found in
+ * place need not be split again. */
+static inline size_t field_end(const char *s, size_t n, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (len == 0 || len > n)
+		return 0;
+	if (len == n)
+		return n;
+	if (byte_class[u[len]] != BLANK)
+		return 0;
+	if (len + 1 < n && byte_class[u[len + 1]] == FIELD)
+		return len + 1;
+	return skip_blanks(s, n, len);
+}
+
+/*
+ * The unit of the value at position i, split off *s: its interned and
+ * tidied forms, memoized by position. The memo's bytes are compared where
+ * they stand in the line, so a repeated unit is neither split nor
+ * interned again; a unit that fits no memo is split as any field.
+ * Returns NULL when the line has no field left.
+ */
+static const bs_unit_memo *take_unit(bs_reader *r, size_t i, const char **s, size_t *n)
+{
+	bs_unit_memo *m = i < BS_UNIT_MEMOS ? &r->unit_cache[i] : &r->unit_spare;
+	const char *unit = *s;
+	size_t ulen = m->len;
+	size_t skip;
+	if (m->unit && (skip = field_end(unit, *n, ulen)) > 0 && starts_with_unit(m, unit, *n)) {
+		*s += skip;
+		*n -= skip;
+		return m;
+	}
+	ulen = split_field(s, n, &unit);
+	if (ulen == 0)
+		return NULL;
 	m->unit = intern_n(r, unit, ulen);
 	m->len = ulen;
+	memo_words(m);
 	m->factor = bs_unit_tidy(m->unit, &r->tidy);
 	m->tidy = intern_n(r, r->tidy.s, r->tidy.len);
-	return *m;
+	return m;
 }
 
-static void add_value(bs_reader *r, double val, const char *unit, size_t ulen)
+static void add_value(bs_reader *r, double val, const bs_unit_memo *m)
 {
 	bs_result *res = &r->result;
-	bs_unit_memo m = unit_memo(r, res->nvalues, unit, ulen);
-	double tv = val * m.factor;
+	double tv = val * m->factor;
 	bs_grow(&res->values, &res->values_cap, res->nvalues + 1, sizeof *res->values);
 	bs_value *v = &res->values[res->nvalues++];
 	/* Written as != so a NaN value counts as changed, as upstream's == does. */
 	if (!(tv != val))
-		*v = (bs_value){ val, m.unit, NULL, 0 };
+		*v = (bs_value){ val, m->unit, NULL, 0 };
 	else
-		*v = (bs_value){ tv, m.tidy, m.unit, val };
+		*v = (bs_value){ tv, m->tidy, m->unit, val };
+}
+
+/*
+ * Splits the iteration count off *s into *iters: digits alone, as go test
+ * writes them, are taken where they stand (at most 18 cannot overflow);
+ * anything else is split as a field and parsed by the full rules. Returns
+ * the field's length (0: none), or -1 with the message in r->message.
+ * Here and in take_value, (*s)[*n] is the NUL that ends the line (the
+ * line reader ends every line so), which bounds the digit loops.
+ */
+static long take_count(bs_reader *r, const char **s, size_t *n, long long *iters)
+{
+	const char *p = *s, *f, *err;
+	const unsigned char *q = (const unsigned char *)p;
+	unsigned long long v = 0; /* wraps past 19 digits: then k is too big */
+	for (unsigned d; (d = *q - (unsigned)'0') <= 9; q++)
+		v = v * 10 + d;
+	size_t k = (size_t)(q - (const unsigned char *)p), skip = k <= 18 ? field_end(p, *n, k) : 0;
+	if (skip > 0) {
+		*s += skip;
+		*n -= skip;
+		*iters = (long long)v;
+		return (long)k;
+	}
+	size_t flen = split_field(s, n, &f);
+	if (flen == 0)
+		return 0;
+	if (bs_parse_int(f, flen, iters, &err) < 0) {
+		bs_buf tmp = { 0 };
+		bs_buf_printf(&tmp, "parsing iteration count: %s", err);
+		syntax_error(r, tmp.s);
+		bs_buf_free(&tmp);
+		return -1;
+	}
+	return (long)flen;
+}
+
+/* Splits a measurement off *s into *val, plain decimals where they stand
+ * (as take_count). Returns 0, or -1 with the message in r->message; *f
+ * and *flen get the field. */
+static int take_value(bs_reader *r, const char **s, size_t *n, double *val, const char **f,
+                      size_t *flen)
+{
+	const char *err;
+	size_t k = plain_decimal(*s, *n, val, 1), skip = field_end(*s, *n, k);
+	if (skip > 0) {
+		*f = *s;
+		*flen = k;
+		*s += skip;
+		*n -= skip;
+		return 0;
+	}
+	*flen = split_field(s, n, f);
+	if (bs_parse_float(*f, *flen, val, &err) < 0) {
+		bs_buf tmp = { 0 };
+		bs_buf_printf(&tmp, "parsing measurement: %s", err);
+		syntax_error(r, tmp.s);
+		bs_buf_free(&tmp);
+		return -1;
+	}
+	return 0;
 }
 
 /* Time, bytes and allocations per op count something; custom units (a
@@ -444,14 +580,15 @@ static int unit_repeated(const bs_result *res)
 static int parse_result(bs_reader *r, const char *line, size_t n)
 {
 	bs_result *res = &r->result;
-	const char *f, *err;
+	const char *f;
 	line += 9, n -= 9; /* "Benchmark" */
 	size_t linelen = n;
 	size_t flen = split_field(&line, &n, &f);
 	if (n == 0 && flen == linelen)
 		return 1;
-	/* C strings end at NUL: a name or unit holding one would be cut. */
-	if (memchr(f, 0, linelen))
+	/* C strings end at NUL: a name or unit holding one would be cut.
+	 * The line reader knows ("Benchmark" itself holds none). */
+	if (r->lines.has_nul)
 		return syntax_error(r, "NUL byte in a result line"), -1;
 	if (r->strict && !r->lines.terminated)
 		return syntax_error(r, "truncated result line (no newline at the end of the input)"), -1;
@@ -459,16 +596,11 @@ static int parse_result(bs_reader *r, const char *line, size_t n)
 	res->name = name->key;
 	res->name_len = flen;
 	res->name_id = (size_t)name->value + 1;
-	flen = split_field(&line, &n, &f);
-	if (flen == 0)
-		return syntax_error(r, "missing iteration count"), -1;
-	if (bs_parse_int(f, flen, &res->iters, &err) < 0) {
-		bs_buf tmp = { 0 };
-		bs_buf_printf(&tmp, "parsing iteration count: %s", err);
-		syntax_error(r, tmp.s);
-		bs_buf_free(&tmp);
+	long count = take_count(r, &line, &n, &res->iters);
+	if (count < 0)
 		return -1;
-	}
+	if (count == 0)
+		return syntax_error(r, "missing iteration count"), -1;
 	if (res->iters <= 0) {
 		bs_buf tmp = { 0 };
 		bs_buf_printf(&tmp, "iteration count %lld is not positive", res->iters);
@@ -478,25 +610,20 @@ static int parse_result(bs_reader *r, const char *line, size_t n)
 	}
 	res->nvalues = 0;
 	for (;;) {
-		flen = split_field(&line, &n, &f);
-		if (flen == 0) {
+		if (n == 0) {
 			if (res->nvalues > 0)
 				return 0;
 			return syntax_error(r, "missing measurements"), -1;
 		}
 		double val;
-		if (bs_parse_float(f, flen, &val, &err) < 0) {
-			bs_buf tmp = { 0 };
-			bs_buf_printf(&tmp, "parsing measurement: %s", err);
-			syntax_error(r, tmp.s);
-			bs_buf_free(&tmp);
+		if (take_value(r, &line, &n, &val, &f, &flen) < 0)
 			return -1;
-		}
-		const char *unit;
-		size_t ulen = split_field(&line, &n, &unit);
-		if (ulen == 0)
+		const char *unit = line;
+		const bs_unit_memo *m = take_unit(r, res->nvalues, &line, &n);
+		if (!m)
 			return syntax_error(r, "missing units"), -1;
-		add_value(r, val, unit, ulen);
+		size_t ulen = m->len;
+		add_value(r, val, m);
 		if (r->strict && unit_repeated(res)) {
 			bs_buf tmp = { 0 };
 			bs_buf_printf(&tmp, "unit %.*s given twice", (int)ulen, unit);

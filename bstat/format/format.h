@@ -71,6 +71,7 @@ typedef struct bs_unit_memo {
 	size_t len;
 	const char *tidy;   /* interned */
 	double factor;
+	uint64_t head, head_mask, tail; /* the unit's bytes as words (benchfmt.c) */
 } bs_unit_memo;
 
 enum { BS_UNIT_MEMOS = 8 };
@@ -96,6 +97,9 @@ typedef struct bs_lines {
 	char *long_line;           /* a line that crosses a block boundary */
 	size_t long_len, long_cap;
 	int terminated;            /* the last line read ended with '\n' */
+	int has_nul;               /* the last line read holds a NUL byte */
+	size_t nul;                /* the first NUL in block[pos..end) is at nul
+	                            * (end: none), as read from the file */
 	int err;                   /* the errno of a read error */
 } bs_lines;
 void bs_lines_reset(bs_lines *l, FILE *in);
@@ -124,6 +128,7 @@ typedef struct bs_reader {
 	 * run almost always repeat them, so comparing a few bytes replaces
 	 * interning and tidying each value's unit. */
 	bs_unit_memo unit_cache[BS_UNIT_MEMOS];
+	bs_unit_memo unit_spare;   /* shared by the positions past those */
 } bs_reader;
 
 void bs_reader_init(bs_reader *r, bs_map *interns, bs_unit_meta *units);

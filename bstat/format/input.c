@@ -58,8 +58,12 @@ static int refill(bs_lines *l)
 	size_t got = fread(l->block, 1, BLOCK, l->in);
 	l->pos = 0;
 	l->end = got;
-	if (got > 0)
+	if (got > 0) {
+		/* One search per block finds NUL bytes for every line in it. */
+		const char *nul = memchr(l->block, 0, got);
+		l->nul = nul ? (size_t)(nul - l->block) : got;
 		return 1;
+	}
 	/* Trust feof, not ferror: an error path that forgets the flag must
 	 * still not read as the end of input. */
 	if (feof(l->in) && !ferror(l->in))
@@ -95,6 +99,23 @@ static int finish(bs_lines *l, char *line, size_t len)
 	return 1;
 }
 
+/*
+ * Whether the line block[pos..stop) holds a NUL byte. l->nul is the first
+ * NUL at or after some earlier line's start; once a line starts past it,
+ * the search moves on. It never meets the NULs finish() writes: those end
+ * lines already taken.
+ */
+static int nul_before(bs_lines *l, size_t stop)
+{
+	if (l->nul < l->pos) {
+		const char *nul = memchr(l->block + l->pos, 0, l->end - l->pos);
+		l->nul = nul ? (size_t)(nul - l->block) : l->end;
+	}
+	return l->nul < stop;
+}
+
+static int next_long(bs_lines *l);
+
 int bs_lines_next(bs_lines *l)
 {
 	/* A line inside the block is used where it is: its '\n' becomes the
@@ -104,11 +125,19 @@ int bs_lines_next(bs_lines *l)
 		char *start = l->block + l->pos;
 		char *nl = memchr(start, '\n', l->end - l->pos);
 		if (nl) {
+			l->has_nul = nul_before(l, (size_t)(nl - l->block));
 			l->pos += (size_t)(nl - start) + 1;
 			l->terminated = 1;
 			return finish(l, start, (size_t)(nl - start));
 		}
 	}
+	return next_long(l);
+}
+
+/* A line that crosses the block's end (or the input's first line):
+ * gathered in long_line. Kept apart so that bs_lines_next stays small. */
+__attribute__((noinline)) static int next_long(bs_lines *l)
+{
 	int any = 0;
 	l->long_len = 0;
 	for (;;) {
@@ -137,5 +166,6 @@ int bs_lines_next(bs_lines *l)
 done:
 	if (append(l, "", 0) < 0)
 		return -1;
+	l->has_nul = memchr(l->long_line, 0, l->long_len) != NULL;
 	return finish(l, l->long_line, l->long_len);
 }

@@ -41,6 +41,34 @@ static size_t tree_depth(const bs_qnode *q)
 	return d + 1;
 }
 
+/* Whether q answers the same for every result ("*", "-*", ...), and how:
+ * eval's rules applied to operands that are all constant. */
+static int constant(const bs_qnode *q, int *value)
+{
+	int v;
+	switch (q->op) {
+	case BS_Q_MATCH:
+		return 0;
+	case BS_Q_NOT:
+		if (!constant(q->subs[0], &v))
+			return 0;
+		*value = !v;
+		return 1;
+	case BS_Q_AND:
+	case BS_Q_OR: {
+		int is_and = q->op == BS_Q_AND, decided = 0;
+		for (size_t i = 0; i < q->nsubs; i++) {
+			if (!constant(q->subs[i], &v))
+				return 0;
+			decided |= v != is_and;
+		}
+		*value = decided ? !is_and : is_and;
+		return 1;
+	}
+	}
+	return 0;
+}
+
 bs_filter *bs_filter_new(bs_proc *p, const char *query, bs_buf *err)
 {
 	bs_qnode *root;
@@ -53,6 +81,7 @@ bs_filter *bs_filter_new(bs_proc *p, const char *query, bs_buf *err)
 	f->proc = p;
 	f->root = root;
 	f->depth = tree_depth(root);
+	f->is_constant = constant(root, &f->constant_value);
 	bs_grow(&p->filters, &p->filters_cap, p->nfilters + 1, sizeof *p->filters);
 	p->filters[p->nfilters++] = f;
 	return f;
@@ -121,7 +150,9 @@ static int eval(bs_filter *f, const bs_qnode *q, const bs_result *r, unsigned ch
 	return 0;
 }
 
-int bs_filter_apply(bs_filter *f, bs_result *r)
+/* bs_filter_apply unless the query is "*" alone: fixed-order filters first,
+ * then the query. */
+__attribute__((noinline)) static int apply(bs_filter *f, bs_result *r)
 {
 	for (size_t i = 0; i < f->nfixed; i++) {
 		const char *v = bs_extract(f->proc, &f->fixed[i].ext, r);
@@ -129,6 +160,11 @@ int bs_filter_apply(bs_filter *f, bs_result *r)
 			v = r->name;
 		if (!bs_map_find(f->fixed[i].allowed, v, strlen(v)))
 			return 0;
+	}
+	if (f->is_constant) {
+		if (!f->constant_value)
+			r->nvalues = 0;
+		return f->constant_value;
 	}
 	size_t n = r->nvalues, need = (f->depth + 1) * (n ? n : 1);
 	bs_grow(&f->mask, &f->mask_cap, need, 1);
@@ -144,4 +180,13 @@ int bs_filter_apply(bs_filter *f, bs_result *r)
 			r->values[j++] = r->values[i];
 	r->nvalues = j;
 	return j > 0;
+}
+
+/* The default "*" is decided once, not walked for every result (and the
+ * rest is not inlined, so this costs a few loads). */
+int bs_filter_apply(bs_filter *f, bs_result *r)
+{
+	if (f->is_constant && f->constant_value && f->nfixed == 0)
+		return 1;
+	return apply(f, r);
 }

@@ -96,6 +96,8 @@ struct bs_filter {
 	bs_proc *proc;
 	bs_qnode *root;
 	size_t depth;              /* of the tree at root */
+	int is_constant;           /* root answers constant_value for every result */
+	int constant_value;
 	bs_fixed_filter *fixed;
 	size_t nfixed, fixed_cap;
 	unsigned char *mask;       /* scratch for per-value answers */

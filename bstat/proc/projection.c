@@ -35,6 +35,12 @@ typedef struct proj_op {
 	size_t ngen, gen_cap;
 } proj_op;
 
+/* A key made for a benchmark name under one configuration generation. */
+typedef struct name_memo {
+	unsigned long gen;
+	int key;                   /* key + 1; 0: none */
+} name_memo;
+
 typedef struct keyrec {
 	const char **vals;
 	size_t n;
@@ -60,10 +66,14 @@ struct bs_projection {
 	 * always share: the last configuration seen and the keys it gave,
 	 * per value unit, are kept and reused while they repeat. */
 	int reads_name;
+	int reads_config;          /* a field read from the configuration */
 	int memo_valid, memo_with_units;
 	bs_config *memo_config;
 	size_t memo_nconfig, memo_config_cap;
 	unsigned long memo_gen;    /* the memoized result's config_gen */
+	/* memo_gen when the memo holds bs_project's one key, or
+	 * bs_project_values's keys per unit; else 0 (never a generation). */
+	unsigned long memo_gen_one, memo_gen_units;
 	const char **memo_units;   /* with_units: the unit of each value */
 	int *memo_keys;            /* one per value, or one */
 	size_t memo_nkeys, memo_units_cap, memo_keys_cap;
@@ -74,9 +84,9 @@ struct bs_projection {
 	 * kept per name id with the configuration's generation, and reused
 	 * while that repeats: results list benchmarks round-robin, so probing
 	 * the key map for each was a cache miss per result, a fifth of the
-	 * time at 100k lines. */
-	int *name_key;              /* key + 1 */
-	unsigned long *name_gen;
+	 * time at 100k lines. A key read from the name alone is reused under
+	 * any configuration (each file starts a new one). */
+	name_memo *name_keys;       /* by name id */
 	size_t name_cap;
 };
 
@@ -214,6 +224,7 @@ static int make_field(bs_projection *pr, const char *q, const bs_qfield *qf,
 		bs_agrow(p->arena, &pr->root.sub, &pr->root.sub_cap, pr->root.nsub + 1, sizeof *pr->root.sub);
 		pr->root.sub[pr->root.nsub++] = group;
 		add_op(pr, OP_CONFIG, group);
+		pr->reads_config = 1;
 		return 0;
 	}
 	if (strcmp(qf->key, ".fullname") == 0) {
@@ -248,6 +259,7 @@ static int make_field(bs_projection *pr, const char *q, const bs_qfield *qf,
 	proj_op *op = add_op(pr, OP_EXTRACT, f);
 	op->ext = e;
 	pr->reads_name |= e.kind != BS_EXT_CONFIG;
+	pr->reads_config |= e.kind == BS_EXT_CONFIG;
 	if (fixed && filter)
 		add_fixed_filter(filter, &e, f);
 	return 0;
@@ -428,41 +440,49 @@ static void memo_keep(bs_projection *pr, const bs_result *r, int with_units, con
 			pr->memo_units[i] = r->values[i].unit;
 	}
 	pr->memo_valid = 1;
+	pr->memo_gen_one = !with_units && nkeys == 1 ? r->config_gen : 0;
+	pr->memo_gen_units = with_units ? r->config_gen : 0;
 }
 
-int bs_project(bs_projection *pr, const bs_result *r)
+/* bs_project past its memos. Not inlined, so that bs_project's memo hits
+ * need not save the registers this path uses. */
+__attribute__((noinline)) static int project(bs_projection *pr, const bs_result *r)
 {
 	if (memo_matches(pr, r, 0, 1))
 		return pr->memo_keys[0];
 	size_t id = r->name_id;
-	int by_name = pr->reads_name && id > 0 && r->config_gen != 0;
-	if (by_name && id < pr->name_cap && pr->name_gen[id] == r->config_gen && pr->name_key[id])
-		return pr->name_key[id] - 1;
+	int by_name = pr->reads_name && id > 0 && (r->config_gen != 0 || !pr->reads_config);
 	populate(pr, r);
 	int k = intern_row(pr);
 	memo_keep(pr, r, 0, &k, 1);
 	if (by_name) {
-		if (id >= pr->name_cap) {
-			size_t cap = pr->name_cap;
-			bs_agrow(pr->proc->arena, &pr->name_key, &cap, id + 1, sizeof *pr->name_key);
-			cap = pr->name_cap;
-			bs_agrow(pr->proc->arena, &pr->name_gen, &cap, id + 1, sizeof *pr->name_gen);
-			pr->name_cap = cap;
-		}
-		pr->name_key[id] = k + 1;
-		pr->name_gen[id] = r->config_gen;
+		bs_agrow(pr->proc->arena, &pr->name_keys, &pr->name_cap, id + 1, sizeof *pr->name_keys);
+		pr->name_keys[id] = (name_memo){ r->config_gen, k + 1 };
 	}
 	return k;
 }
 
-void bs_project_values(bs_projection *pr, const bs_result *r, int *out)
+/*
+ * The memos are checked here and everything else is left to project(), so
+ * that the three calls per result (row, column, residue) that hit a memo
+ * cost a few loads: an equal nonzero configuration generation stands for
+ * an equal configuration.
+ */
+int bs_project(bs_projection *pr, const bs_result *r)
 {
-	if (!pr->unit_field) {
-		int k = bs_project(pr, r);
-		for (size_t i = 0; i < r->nvalues; i++)
-			out[i] = k;
-		return;
-	}
+	unsigned long gen = r->config_gen;
+	size_t id = r->name_id;
+	if (gen && gen == pr->memo_gen_one)
+		return pr->memo_keys[0];
+	/* Keys read from the name alone hold for every configuration. */
+	if (id < pr->name_cap && pr->name_keys[id].key &&
+	    ((gen && pr->name_keys[id].gen == gen) || !pr->reads_config))
+		return pr->name_keys[id].key - 1;
+	return project(pr, r);
+}
+
+__attribute__((noinline)) static void project_values(bs_projection *pr, const bs_result *r, int *out)
+{
 	if (memo_matches(pr, r, 1, r->nvalues)) {
 		memcpy(out, pr->memo_keys, r->nvalues * sizeof *out);
 		return;
@@ -473,6 +493,29 @@ void bs_project_values(bs_projection *pr, const bs_result *r, int *out)
 		out[i] = intern_row(pr);
 	}
 	memo_keep(pr, r, 1, out, r->nvalues);
+}
+
+void bs_project_values(bs_projection *pr, const bs_result *r, int *out)
+{
+	size_t n = r->nvalues;
+	if (!pr->unit_field) {
+		int k = bs_project(pr, r);
+		for (size_t i = 0; i < n; i++)
+			out[i] = k;
+		return;
+	}
+	/* The memo's units are compared as its keys are copied out. */
+	if (r->config_gen && r->config_gen == pr->memo_gen_units && pr->memo_nkeys == n) {
+		const char *const *units = pr->memo_units;
+		const int *keys = pr->memo_keys;
+		const bs_value *v = r->values;
+		size_t i = 0;
+		for (; i < n && units[i] == v[i].unit; i++)
+			out[i] = keys[i];
+		if (i == n)
+			return;
+	}
+	project_values(pr, r, out);
 }
 
 /* ---- keys ---- */

@@ -321,23 +321,44 @@ void bs_buf_free(bs_buf *b)
 	b->len = b->cap = 0;
 }
 
-uint64_t bs_hash(const void *s, size_t n)
+/* Little-endian loads of 8 and 4 bytes from anywhere. */
+static inline uint64_t load64(const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
+static inline uint64_t load32(const unsigned char *p)
+{
+	uint32_t w;
+	memcpy(&w, p, 4);
+	return w;
+}
+
+static inline uint64_t hash_bytes(const void *s, size_t n)
 {
 	/* Eight bytes a step: keys are hashed for every result read, and many
 	 * are arrays of interned pointers (projection rows), which a byte at
-	 * a time makes slow. Each step is a bijection of the state, so keys
-	 * of one length differing in one word never collide; the final mix
-	 * folds the high bits into the low ones that pick a slot. */
-	const unsigned char *p = s;
+	 * a time makes slow. Each step is a bijection of the state. A last
+	 * part shorter than a word is read as the key's last 8 bytes, or
+	 * with two 4-byte loads or three single bytes that between them
+	 * cover it, so no byte past the key is read and no copy is made. The
+	 * final mix folds the high bits into the low ones that pick a slot. */
+	const unsigned char *p = s, *end = p + n;
 	uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+	for (; end - p >= 8; p += 8) {
+		h = (h ^ load64(p)) * 0xBF58476D1CE4E5B9ull;
 		h ^= h >> 29;
 	}
-	if (n) {
-		w = 0;
-		memcpy(&w, p, n);
+	if (p < end) {
+		size_t rest = (size_t)(end - p);
+		if (n >= 8)
+			w = load64(end - 8);
+		else if (rest >= 4)
+			w = load32(p) | load32(end - 4) << 32;
+		else
+			w = (uint64_t)p[0] | (uint64_t)p[rest / 2] << 8 | (uint64_t)end[-1] << 16;
 		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
 	}
 	h ^= h >> 32;
@@ -345,24 +366,47 @@ uint64_t bs_hash(const void *s, size_t n)
 	return h ^ (h >> 29);
 }
 
+uint64_t bs_hash(const void *s, size_t n)
+{
+	return hash_bytes(s, n);
+}
+
 void bs_map_init(bs_map *m, bs_arena *a)
 {
 	m->arena = a;
-	m->ents = NULL;
+	m->slots = NULL;
 	m->n = m->cap = 0;
 }
 
 void bs_map_free(bs_map *m)
 {
-	m->ents = NULL;
+	m->slots = NULL;
 	m->n = m->cap = 0;
 }
 
-static bs_map_ent *slot(bs_map_ent *ents, size_t cap, const char *s, size_t n, uint64_t h)
+/* Whether a[0..n) equals b[0..n). Keys are mostly short (names, units,
+ * rows of a few pointers): up to 16 bytes, two overlapping loads from
+ * each side decide without a call; no load leaves [0, n). */
+static inline int same_key(const char *a, const char *b, size_t n)
+{
+	const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+	if (n >= 8 && n <= 16)
+		return ((load64(x) ^ load64(y)) | (load64(x + n - 8) ^ load64(y + n - 8))) == 0;
+	if (n >= 4 && n < 8)
+		return ((load32(x) ^ load32(y)) | (load32(x + n - 4) ^ load32(y + n - 4))) == 0;
+	if (n < 4)
+		return n == 0 || (x[0] == y[0] && x[n / 2] == y[n / 2] && x[n - 1] == y[n - 1]);
+	return memcmp(a, b, n) == 0;
+}
+
+/* The slot holding s, or the empty slot where it would go (linear
+ * probing). A slot's hash and length are compared before the key's bytes,
+ * so a probe reads another key only when both match. */
+static inline bs_map_slot *slot(bs_map_slot *slots, size_t cap, const char *s, size_t n, uint64_t h)
 {
 	for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
-		bs_map_ent *e = &ents[i];
-		if (!e->key || (e->hash == h && e->len == n && (n == 0 || memcmp(e->key, s, n) == 0)))
+		bs_map_slot *e = &slots[i];
+		if (!e->ent || (e->hash == (uint32_t)h && e->len == n && same_key(e->ent->key, s, n)))
 			return e;
 	}
 }
@@ -371,35 +415,62 @@ bs_map_ent *bs_map_find(const bs_map *m, const char *s, size_t n)
 {
 	if (!m->cap)
 		return NULL;
-	bs_map_ent *e = slot(m->ents, m->cap, s, n, bs_hash(s, n));
-	return e->key ? e : NULL;
+	return slot(m->slots, m->cap, s, n, hash_bytes(s, n))->ent;
+}
+
+/* Doubles the table, kept at most half full so probes stay short. A slot
+ * keeps the low 32 bits of its hash, which place it in any table of up
+ * to 2^32 slots; past that the key is hashed again. */
+static void map_grow(bs_map *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 8;
+	bs_map_slot *slots = bs_alloc(m->arena, cap * sizeof *slots);
+	for (size_t i = 0; i < m->cap; i++) {
+		const bs_map_slot *e = &m->slots[i];
+		if (!e->ent)
+			continue;
+		uint64_t h = cap <= ((uint64_t)1 << 32) ? e->hash : bs_hash(e->ent->key, e->len);
+		size_t j = h & (cap - 1);
+		while (slots[j].ent)
+			j = (j + 1) & (cap - 1);
+		slots[j] = *e;
+	}
+	if (m->cap * sizeof *m->slots > CHUNK_SIZE / 2)   /* then it has its own chunk */
+		bs_arena_release(m->arena, m->slots);
+	m->slots = slots;
+	m->cap = cap;
+}
+
+/* Fills the empty slot e with a new entry for s. Apart from bs_map_put,
+ * so that finding a key that is there (the usual case) is a leaf. */
+__attribute__((noinline)) static bs_map_ent *map_add(bs_map *m, bs_map_slot *e, const char *s,
+                                                     size_t n, uint64_t h, long init)
+{
+	/* The entry and its key in one block: a probe that matches reads
+	 * both from one place. */
+	bs_map_ent *ent = bs_alloc(m->arena, sizeof *ent + n + 1);
+	char *key = (char *)(ent + 1);
+	if (n)
+		memcpy(key, s, n);
+	key[n] = 0;
+	ent->key = key;
+	ent->value = init;
+	*e = (bs_map_slot){ ent, (uint32_t)h, (uint32_t)n };
+	m->n++;
+	return ent;
 }
 
 bs_map_ent *bs_map_put(bs_map *m, const char *s, size_t n, long init, int *created)
 {
-	if ((m->n + 1) * 2 > m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 16;
-		bs_map_ent *ents = bs_alloc(m->arena, cap * sizeof *ents);
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->ents[i].key)
-				*slot(ents, cap, m->ents[i].key, m->ents[i].len, m->ents[i].hash) = m->ents[i];
-		if (m->cap * sizeof *m->ents > CHUNK_SIZE / 2)   /* then it has its own chunk */
-			bs_arena_release(m->arena, m->ents);
-		m->ents = ents;
-		m->cap = cap;
-	}
-	uint64_t h = bs_hash(s, n);
-	bs_map_ent *e = slot(m->ents, m->cap, s, n, h);
+	if (n > UINT32_MAX)
+		out_of_memory();
+	if ((m->n + 1) * 2 > m->cap)
+		map_grow(m);
+	uint64_t h = hash_bytes(s, n);
+	bs_map_slot *e = slot(m->slots, m->cap, s, n, h);
 	if (created)
-		*created = !e->key;
-	if (!e->key) {
-		e->key = bs_strndup(m->arena, s, n);
-		e->len = n;
-		e->hash = h;
-		e->value = init;
-		m->n++;
-	}
-	return e;
+		*created = !e->ent;
+	return e->ent ? e->ent : map_add(m, e, s, n, h, init);
 }
 
 const char *bs_intern(bs_map *m, const char *s, size_t n)

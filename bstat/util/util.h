@@ -95,18 +95,23 @@ void bs_buf_free(bs_buf *b);
 
 /*
  * Maps byte strings to an int and to one canonical NUL-terminated copy
- * (so interned strings compare equal by pointer). Keys and the table live in the
- * arena given at init; bs_map_free only forgets them.
+ * (so interned strings compare equal by pointer). Keys, entries and the
+ * table live in the arena given at init; bs_map_free only forgets them.
+ * An entry stays where it is for the arena's life (growing the table
+ * moves only the slots that point to entries). Keys of 4 GiB or more are
+ * refused as running out of memory.
  */
 typedef struct bs_map_ent {
 	const char *key;
-	size_t len;
-	uint64_t hash;
 	long value;
 } bs_map_ent;
+typedef struct bs_map_slot {
+	bs_map_ent *ent;           /* NULL: empty */
+	uint32_t hash, len;        /* the key's hash (low bits) and length */
+} bs_map_slot;
 typedef struct bs_map {
 	bs_arena *arena;
-	bs_map_ent *ents;
+	bs_map_slot *slots;
 	size_t n, cap;
 } bs_map;
 void bs_map_init(bs_map *m, bs_arena *a);
