@@ -9,7 +9,6 @@
  */
 #include "render/render.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,8 +24,9 @@ static int start_col(size_t exp)
 	return LABEL_COLS + CENTER_COLS + (int)(exp - 1) * (CENTER_COLS + DELTA_COLS);
 }
 
-/* Adds one cell holding the marks of all notes. */
-static void warn_cell(bs_tt *o, bs_footnotes *fn, const char **notes, size_t n)
+/* Adds one cell holding the marks of all notes, built in scratch (one
+ * buffer for the table, not one per cell). */
+static void warn_cell(bs_tt *o, bs_footnotes *fn, const char **notes, size_t n, bs_buf *scratch)
 {
 	if (n == 0) {
 		/* Nearly every cell. An empty cell with no margin widens no
@@ -36,11 +36,9 @@ static void warn_cell(bs_tt *o, bs_footnotes *fn, const char **notes, size_t n)
 		bs_tt_col(o, o->cur_col + 1);
 		return;
 	}
-	bs_buf s = { 0 };
-	bs_buf_add(&s, "", 0);
-	bs_footnote_marks(fn, notes, n, 0, &s);
-	bs_tt_cell_add(o, s.s, BS_TT_LEFT, NULL);
-	bs_buf_free(&s);
+	bs_buf_clear(scratch);
+	bs_footnote_marks(fn, notes, n, 0, scratch);
+	bs_tt_cell_n(o, scratch->s, scratch->len, BS_TT_LEFT, NULL);
 }
 
 typedef struct hnode {
@@ -84,14 +82,46 @@ static void render_header(bs_tt *o, const bs_table *t, int redge)
 	bs_free(cur);
 }
 
+/* The cells render_table adds, counted by the same rules, and a guess at
+ * their text, so the layout's arrays are made once per table. A count
+ * that is off only costs regrowth or a little memory. */
+static void reserve(bs_tt *o, const bs_table *t)
+{
+	/* Header rows, the unit row, the geomean row: about 16 bytes each. */
+	size_t cells = t->ncol_fields * (t->ncols + 1) + 2 * t->ncols + 1;
+	if (t->nrows > 1)
+		cells += 1 + 3 * t->ncols;
+	size_t text = 16 * cells;
+	for (size_t r = 0; r < t->nrows; r++) {
+		cells++;
+		text += strlen(t->row_labels[r]);
+		for (size_t c = 0; c < t->ncols; c++) {
+			const bs_cell *cell = bs_table_cell(t, r, c);
+			if (!cell)
+				continue;
+			/* "1.234µ" "2%", "+1.23%" "(p=0.123 n=10)", and the marks */
+			cells += 2 + (cell->nnotes > 0);
+			text += 10 + 4 * cell->nnotes;
+			if (c > 0 && cell->base) {
+				cells += 2 + (cell->ncmp_notes > 0);
+				text += 20 + 4 * cell->ncmp_notes;
+			}
+		}
+	}
+	bs_tt_reserve(o, cells, text);
+}
+
 static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 {
 	bs_tt o = { 0 };
 	bs_footnotes fn;
 	bs_footnotes_init(&fn, a);
+	bs_buf marks = { 0 };
 	int redge = start_col(t->ncols + 1);
 	char buf[BS_NUM_TEXT];
+	size_t n;
 
+	reserve(&o, t);
 	render_header(&o, t, redge);
 	bs_tt_row(&o);
 	for (size_t i = 0; i < t->ncols; i++) {
@@ -121,20 +151,19 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 			if (!cell)
 				continue;
 			bs_tt_col(&o, start_col(c));
-			bs_scaler_format(sc, cell->summary.center, buf, sizeof buf);
-			bs_tt_cell_add(&o, buf, BS_TT_RIGHT, NULL);
-			bs_fmt_range(&cell->summary, buf, sizeof buf);
-			bs_tt_cell_add(&o, buf, BS_TT_RIGHT, " ± ");
-			warn_cell(&o, &fn, cell->notes, cell->nnotes);
+			n = (size_t)bs_scaler_format(sc, cell->summary.center, buf, sizeof buf);
+			bs_tt_cell_n(&o, buf, n, BS_TT_RIGHT, NULL);
+			n = bs_fmt_range(&cell->summary, buf, sizeof buf);
+			bs_tt_cell_n(&o, buf, n, BS_TT_RIGHT, " ± ");
+			warn_cell(&o, &fn, cell->notes, cell->nnotes, &marks);
 			if (c > 0 && cell->base) {
-				bs_fmt_delta(&cell->cmp, cell->base->summary.center, cell->summary.center, buf, sizeof buf);
-				bs_tt_cell_add(&o, buf, BS_TT_RIGHT, NULL);
+				n = bs_fmt_delta(&cell->cmp, cell->base->summary.center, cell->summary.center, buf, sizeof buf);
+				bs_tt_cell_n(&o, buf, n, BS_TT_RIGHT, NULL);
 				buf[0] = '(';
-				bs_fmt_test(&cell->cmp, buf + 1, sizeof buf - 2);
-				size_t len = strlen(buf);
-				memcpy(buf + len, ")", 2);
-				bs_tt_cell_add(&o, buf, BS_TT_LEFT, NULL);
-				warn_cell(&o, &fn, cell->cmp_notes, cell->ncmp_notes);
+				n = 1 + bs_fmt_test(&cell->cmp, buf + 1, sizeof buf - 2);
+				buf[n++] = ')';
+				bs_tt_cell_n(&o, buf, n, BS_TT_LEFT, NULL);
+				warn_cell(&o, &fn, cell->cmp_notes, cell->ncmp_notes, &marks);
 			}
 		}
 	}
@@ -147,34 +176,38 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 			const bs_colsum *s = &t->summary[c];
 			if (s->has_summary) {
 				bs_tt_col(&o, start_col(c));
-				bs_scale(s->summary, cls, buf, sizeof buf);
-				bs_tt_cell_add(&o, buf, BS_TT_RIGHT, NULL);
+				n = (size_t)bs_scale(s->summary, cls, buf, sizeof buf);
+				bs_tt_cell_n(&o, buf, n, BS_TT_RIGHT, NULL);
 			}
 			if (c > 0) {
 				bs_tt_col(&o, start_col(c) + CENTER_COLS);
 				if (s->has_ratio) {
-					bs_fmt_ratio(s->ratio, buf, sizeof buf);
-					bs_tt_cell_add(&o, buf, BS_TT_RIGHT, NULL);
+					n = bs_fmt_ratio(s->ratio, buf, sizeof buf);
+					bs_tt_cell_n(&o, buf, n, BS_TT_RIGHT, NULL);
 				} else {
 					bs_tt_cell_add(&o, "?", BS_TT_LEFT, NULL);
 				}
 			}
 			bs_tt_col(&o, start_col(c + 1) - 1);
-			warn_cell(&o, &fn, s->notes, s->nnotes);
+			warn_cell(&o, &fn, s->notes, s->nnotes, &marks);
 		}
 	}
 
 	bs_tt_format(&o, out);
 	bs_tt_free(&o);
+	bs_buf_free(&marks);
 	for (size_t i = 0; i < fn.n; i++) {
 		bs_superscript(i + 1, out);
-		bs_buf_printf(out, " %s\n", fn.list[i]);
+		bs_buf_add(out, " ", 1);
+		bs_buf_puts(out, fn.list[i]);
+		bs_buf_add(out, "\n", 1);
 	}
 }
 
 static void text_hdr(void *ctx, const char *line)
 {
-	bs_buf_printf(ctx, "%s\n", line);
+	bs_buf_puts(ctx, line);
+	bs_buf_add(ctx, "\n", 1);
 }
 
 void bs_render_text_table(const bs_tables *ts, size_t i, bs_buf *out)
