@@ -264,7 +264,7 @@ static void test_fmt_fixed_is_snprintf(void **state)
 		                   : ldexp((double)(r >> 11), (int)(r % 80) - 90);
 		if (r & 2)
 			x = -x;
-		int prec = (int)(rng() % 7);
+		int prec = (int)(rng() % 16);
 		int wn = snprintf(want, sizeof want, "%.*f", prec, x);
 		int gn = bs_fmt_fixed(got, sizeof got, x, prec, 0);
 		if (wn != gn || strcmp(want, got) != 0)
@@ -273,6 +273,16 @@ static void test_fmt_fixed_is_snprintf(void **state)
 	/* A short buffer truncates like snprintf and reports the full length. */
 	assert_int_equal(bs_fmt_fixed(got, 4, 12345.5, 1, 0), 7);
 	assert_string_equal(got, "123");
+	static const double cut[] = { 12345.5, -0.125, 9.9996, 0, 1e15 };
+	for (size_t i = 0; i < sizeof cut / sizeof cut[0]; i++)
+		for (size_t size = 0; size < 24; size++) {
+			memset(want, 'x', sizeof want);
+			memset(got, 'x', sizeof got);
+			int wn = snprintf(want, size, "%+.3f", cut[i]);
+			int gn = bs_fmt_fixed(got, size, cut[i], 3, 1);
+			if (wn != gn || memcmp(want, got, 32) != 0)
+				fail_msg("%.17g in %zu bytes: got %.32s, want %.32s", cut[i], size, got, want);
+		}
 }
 
 int main(void)

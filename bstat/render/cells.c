@@ -71,10 +71,11 @@ static char *put_int(char *o, int v)
 }
 
 /* "p=0.123 n=6" or "n=6+5" (p omitted when 0), without snprintf: it is
- * written once per compared cell. */
+ * written once per compared cell, straight into buf when it has room for
+ * the longest ("p=" 48 bytes " n=" two ints). */
 size_t bs_fmt_test(const st_comparison *c, char *buf, size_t size)
 {
-	char text[96], *o = text;
+	char text[96], *start = size >= sizeof text ? buf : text, *o = start;
 	if (c->p != 0) {
 		memcpy(o, "p=", 2);
 		o += 2;
@@ -87,6 +88,10 @@ size_t bs_fmt_test(const st_comparison *c, char *buf, size_t size)
 	if (c->nx != c->ny) {
 		*o++ = '+';
 		o = put_int(o, c->ny);
+	}
+	if (start == buf) {
+		*o = 0;
+		return (size_t)(o - buf);
 	}
 	return put(buf, size, text, (size_t)(o - text));
 }

@@ -33,6 +33,35 @@ size_t bs_footnote(bs_footnotes *fn, const char *note)
 	return fn->last_number;
 }
 
+/* Writes the superscript digits of i at p; returns the end. */
+static char *put_superscript(char *p, size_t i)
+{
+	/* ¹ ² ³ are Latin-1 (two bytes), the others U+207x (three). */
+	static const char digits[10][4] = { "⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹" };
+	static const unsigned char lens[] = { 3, 2, 2, 2, 3, 3, 3, 3, 3, 3 };
+	char tmp[24];
+	int n = 0;
+	do
+		tmp[n++] = (char)(i % 10);
+	while (i /= 10);
+	while (n--) {
+		memcpy(p, digits[(int)tmp[n]], lens[(int)tmp[n]]);
+		p += lens[(int)tmp[n]];
+	}
+	return p;
+}
+
+size_t bs_footnote_marks_into(bs_footnotes *fn, const char **notes, size_t n, char *buf)
+{
+	char *p = buf;
+	for (size_t k = 0; k < n; k++) {
+		if (k)
+			*p++ = ' ';
+		p = put_superscript(p, bs_footnote(fn, notes[k]));
+	}
+	return (size_t)(p - buf);
+}
+
 void bs_footnote_marks(bs_footnotes *fn, const char **notes, size_t n, int space_first, bs_buf *out)
 {
 	for (size_t k = 0; k < n; k++) {
@@ -44,14 +73,6 @@ void bs_footnote_marks(bs_footnotes *fn, const char **notes, size_t n, int space
 
 void bs_superscript(size_t i, bs_buf *out)
 {
-	/* ¹ ² ³ are Latin-1 (two bytes), the others U+207x (three). */
-	static const char *digits[] = { "⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹" };
-	static const unsigned char lens[] = { 3, 2, 2, 2, 3, 3, 3, 3, 3, 3 };
-	char tmp[24];
-	int n = 0;
-	do
-		tmp[n++] = (char)(i % 10);
-	while (i /= 10);
-	while (n--)
-		bs_buf_add(out, digits[(int)tmp[n]], lens[(int)tmp[n]]);
+	char tmp[BS_MARK_TEXT];
+	bs_buf_add(out, tmp, (size_t)(put_superscript(tmp, i) - tmp));
 }

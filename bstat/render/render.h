@@ -62,6 +62,10 @@ size_t bs_footnote(bs_footnotes *fn, const char *note);
 /* Appends the marks of notes[0..n) to out, separated by spaces (and one
  * before the first when space_first). */
 void bs_footnote_marks(bs_footnotes *fn, const char **notes, size_t n, int space_first, bs_buf *out);
+/* The same into buf, which has room for n * BS_MARK_TEXT bytes (a space
+ * and the 20 digits of any size_t, 3 bytes each); returns the length. */
+enum { BS_MARK_TEXT = 64 };
+size_t bs_footnote_marks_into(bs_footnotes *fn, const char **notes, size_t n, char *buf);
 /* Superscript digits for footnote i (1-based): ¹ ² ... ¹⁰. */
 void bs_superscript(size_t i, bs_buf *out);
 

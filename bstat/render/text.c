@@ -24,9 +24,8 @@ static int start_col(size_t exp)
 	return LABEL_COLS + CENTER_COLS + (int)(exp - 1) * (CENTER_COLS + DELTA_COLS);
 }
 
-/* Adds one cell holding the marks of all notes, built in scratch (one
- * buffer for the table, not one per cell). */
-static void warn_cell(bs_tt *o, bs_footnotes *fn, const char **notes, size_t n, bs_buf *scratch)
+/* Adds one cell holding the marks of all notes. */
+static void warn_cell(bs_tt *o, bs_footnotes *fn, const char **notes, size_t n)
 {
 	if (n == 0) {
 		/* Nearly every cell. An empty cell with no margin widens no
@@ -36,9 +35,8 @@ static void warn_cell(bs_tt *o, bs_footnotes *fn, const char **notes, size_t n, 
 		bs_tt_col(o, o->cur_col + 1);
 		return;
 	}
-	bs_buf_clear(scratch);
-	bs_footnote_marks(fn, notes, n, 0, scratch);
-	bs_tt_cell_n(o, scratch->s, scratch->len, BS_TT_LEFT, NULL);
+	char *p = bs_tt_text_room(o, n * BS_MARK_TEXT);
+	bs_tt_cell_put(o, bs_footnote_marks_into(fn, notes, n, p), BS_TT_LEFT, NULL);
 }
 
 typedef struct hnode {
@@ -116,9 +114,8 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 	bs_tt o = { 0 };
 	bs_footnotes fn;
 	bs_footnotes_init(&fn, a);
-	bs_buf marks = { 0 };
 	int redge = start_col(t->ncols + 1);
-	char buf[BS_NUM_TEXT];
+	char buf[BS_NUM_TEXT], *p;
 	size_t n;
 
 	reserve(&o, t);
@@ -151,19 +148,24 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 			if (!cell)
 				continue;
 			bs_tt_col(&o, start_col(c));
-			n = (size_t)bs_scaler_format(sc, cell->summary.center, buf, sizeof buf);
-			bs_tt_cell_n(&o, buf, n, BS_TT_RIGHT, NULL);
-			n = bs_fmt_range(&cell->summary, buf, sizeof buf);
-			bs_tt_cell_n(&o, buf, n, BS_TT_RIGHT, " ± ");
-			warn_cell(&o, &fn, cell->notes, cell->nnotes, &marks);
+			p = bs_tt_text_room(&o, BS_NUM_TEXT);
+			n = (size_t)bs_scaler_format(sc, cell->summary.center, p, BS_NUM_TEXT);
+			bs_tt_cell_put(&o, n, BS_TT_RIGHT, NULL);
+			p = bs_tt_text_room(&o, BS_NUM_TEXT);
+			n = bs_fmt_range(&cell->summary, p, BS_NUM_TEXT);
+			bs_tt_cell_put(&o, n, BS_TT_RIGHT, " ± ");
+			warn_cell(&o, &fn, cell->notes, cell->nnotes);
 			if (c > 0 && cell->base) {
-				n = bs_fmt_delta(&cell->cmp, cell->base->summary.center, cell->summary.center, buf, sizeof buf);
-				bs_tt_cell_n(&o, buf, n, BS_TT_RIGHT, NULL);
-				buf[0] = '(';
-				n = 1 + bs_fmt_test(&cell->cmp, buf + 1, sizeof buf - 2);
-				buf[n++] = ')';
-				bs_tt_cell_n(&o, buf, n, BS_TT_LEFT, NULL);
-				warn_cell(&o, &fn, cell->cmp_notes, cell->ncmp_notes, &marks);
+				p = bs_tt_text_room(&o, BS_NUM_TEXT);
+				n = bs_fmt_delta(&cell->cmp, cell->base->summary.center, cell->summary.center,
+				                 p, BS_NUM_TEXT);
+				bs_tt_cell_put(&o, n, BS_TT_RIGHT, NULL);
+				p = bs_tt_text_room(&o, BS_NUM_TEXT);
+				p[0] = '(';
+				n = 1 + bs_fmt_test(&cell->cmp, p + 1, BS_NUM_TEXT - 2);
+				p[n++] = ')';
+				bs_tt_cell_put(&o, n, BS_TT_LEFT, NULL);
+				warn_cell(&o, &fn, cell->cmp_notes, cell->ncmp_notes);
 			}
 		}
 	}
@@ -189,13 +191,12 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 				}
 			}
 			bs_tt_col(&o, start_col(c + 1) - 1);
-			warn_cell(&o, &fn, s->notes, s->nnotes, &marks);
+			warn_cell(&o, &fn, s->notes, s->nnotes);
 		}
 	}
 
 	bs_tt_format(&o, out);
 	bs_tt_free(&o);
-	bs_buf_free(&marks);
 	for (size_t i = 0; i < fn.n; i++) {
 		bs_superscript(i + 1, out);
 		bs_buf_add(out, " ", 1);

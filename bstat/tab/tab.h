@@ -141,8 +141,10 @@ typedef struct bs_tt_margin {
 typedef struct bs_tt {
 	bs_tt_cell *cells;
 	size_t ncells, cap;
+	size_t nspanning;           /* cells with a span other than 1 */
 	char *texts;                /* every cell's value, no separators */
 	size_t ntexts, texts_cap;
+	size_t room;                /* given by bs_tt_text_room, for bs_tt_cell_put */
 	bs_tt_margin *margins;      /* distinct margin pointers, in first use order */
 	size_t nmargins, margins_cap;
 	unsigned last_margin;       /* index of the margin used last */
@@ -167,6 +169,21 @@ void bs_tt_span_n(bs_tt *t, int span, const char *value, size_t len, enum bs_tt_
 void bs_tt_cell_add(bs_tt *t, const char *value, enum bs_tt_align align, const char *margin);
 void bs_tt_cell_n(bs_tt *t, const char *value, size_t len, enum bs_tt_align align,
                   const char *margin);
+/* A cell formatted in place: bs_tt_text_room returns room for up to max
+ * bytes at the end of the text buffer, and bs_tt_cell_put adds the
+ * one-column cell whose text is the first len of them (nothing else may
+ * be added in between). Numbers are written there, not copied; the room
+ * check is inline, as it runs for every number of a table. */
+enum { BS_TT_SLACK = 16 };      /* kept past the last text (texttab.c) */
+void bs_tt_grow_texts(bs_tt *t, size_t max);
+static inline char *bs_tt_text_room(bs_tt *t, size_t max)
+{
+	if (t->texts_cap - t->ntexts < max + BS_TT_SLACK || max > UINT32_MAX - t->ntexts)
+		bs_tt_grow_texts(t, max);
+	t->room = max;
+	return t->texts + t->ntexts;
+}
+void bs_tt_cell_put(bs_tt *t, size_t len, enum bs_tt_align align, const char *margin);
 void bs_tt_set_shrink(bs_tt *t, int col);
 void bs_tt_format(bs_tt *t, bs_buf *out);
 void bs_tt_free(bs_tt *t);

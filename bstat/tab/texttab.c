@@ -21,8 +21,9 @@
 #include <string.h>
 
 /* The text buffer keeps TEXT_SLACK bytes past its last text, so that the
- * output copies a short text as one fixed-size block (see bs_tt_format). */
-enum { TEXT_SLACK = 16 };
+ * output copies a short text as one fixed-size block (see bs_tt_format),
+ * and widths are measured a word at a time (stored_width). */
+enum { TEXT_SLACK = BS_TT_SLACK };
 
 void bs_tt_reserve(bs_tt *t, size_t ncells, size_t text_bytes)
 {
@@ -52,23 +53,37 @@ void bs_tt_col(bs_tt *t, int col)
 		t->cur_col = col;
 }
 
-/* Runes in s[0..n): cells are nearly always ASCII, one rune a byte;
- * invalid bytes count one each, as bs_utf8_len counts them. */
-static inline int text_width(const char *s, size_t n)
+/* Runes in s[0..n); invalid bytes count one each, as bs_utf8_len counts
+ * them. */
+static __attribute__((noinline)) int text_width(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, runes = 0;
-	for (uint64_t w; i + 8 <= n; i += 8) {
-		memcpy(&w, p + i, 8);
-		if (w & 0x8080808080808080u)
-			break;
-	}
-	while (i < n && p[i] < 0x80)
-		i++;
-	runes = i;
 	for (uint32_t r; i < n; runes++)
 		i += p[i] < 0x80 ? 1 : (size_t)bs_utf8_decode(p + i, n - i, &r);
 	return (int)runes;
+}
+
+/* The same for a text in the text buffer, which can be read TEXT_SLACK
+ * bytes past its end: a text of at most 16 bytes that is ASCII (nearly
+ * every cell) is one rune a byte, seen in two words. The mask has 0x80 in
+ * the text's bytes only, whatever the byte order. */
+static inline __attribute__((always_inline)) int stored_width(const char *s, size_t n)
+{
+	static const unsigned char high[32] = {
+		0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+		0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	};
+	if (n <= 16) {
+		uint64_t w0, w1, m0, m1;
+		memcpy(&w0, s, 8);
+		memcpy(&w1, s + 8, 8);
+		memcpy(&m0, high + 16 - n, 8);
+		memcpy(&m1, high + 24 - n, 8);
+		if (!((w0 & m0) | (w1 & m1)))
+			return (int)n;
+	}
+	return text_width(s, n);
 }
 
 static int is_blank(const char *s, size_t n)
@@ -107,35 +122,60 @@ static unsigned margin_index(bs_tt *t, const char *m)
 	return (unsigned)i;
 }
 
-void bs_tt_span_n(bs_tt *t, int span, const char *value, size_t len, enum bs_tt_align align,
-                  const char *margin)
+/* Out of line, so that adding a cell stays a short function. */
+static void __attribute__((noinline)) first_cell(bs_tt *t)
 {
-	/* Cell offsets are 32 bits: past 4 GiB of text a table is more than
-	 * can be laid out, and that is running out of memory (util.h). */
-	if (len > UINT32_MAX - t->ntexts)
-		bs_xrealloc(NULL, SIZE_MAX);
+	add_margin(t, "");
+	add_margin(t, " ");
+}
+
+/* Adds the cell whose len bytes of text were just written at the end of
+ * the text buffer. */
+static inline __attribute__((always_inline)) void add_cell(bs_tt *t, int span, size_t len, enum bs_tt_align align, const char *margin)
+{
+	if (t->nmargins == 0)
+		first_cell(t);
 	bs_grow(&t->cells, &t->cap, t->ncells + 1, sizeof *t->cells);
-	bs_grow(&t->texts, &t->texts_cap, t->ntexts + len + TEXT_SLACK, 1);
-	if (len)
-		memcpy(t->texts + t->ntexts, value, len);
-	if (t->nmargins == 0) {
-		add_margin(t, "");
-		add_margin(t, " ");
-	}
 	unsigned mi = margin ? margin_index(t, margin)
 	            : t->cur_col == 0 || len == 0 ? MARGIN_NONE : MARGIN_SPACE;
 	if (span < 0)
 		span = 0;
+	t->nspanning += span != 1;
 	t->cells[t->ncells++] = (bs_tt_cell){
 		.text = (uint32_t)t->ntexts, .len = (uint32_t)len,
 		.row = t->cur_row, .col = t->cur_col, .span = span,
-		.width = text_width(value, len),
+		.width = stored_width(t->texts + t->ntexts, len),
 		.margin = mi & 0x3fffffff, .align = (unsigned)align & 3,
 	};
 	t->ntexts += len;
 	t->cur_col += span;
 	if (t->cur_col > t->ncols)
 		t->ncols = t->cur_col;
+}
+
+void bs_tt_grow_texts(bs_tt *t, size_t max)
+{
+	/* Cell offsets are 32 bits: past 4 GiB of text a table is more than
+	 * can be laid out, and that is running out of memory (util.h). */
+	if (max > UINT32_MAX - t->ntexts)
+		bs_xrealloc(NULL, SIZE_MAX);
+	bs_grow(&t->texts, &t->texts_cap, t->ntexts + max + TEXT_SLACK, 1);
+}
+
+void bs_tt_cell_put(bs_tt *t, size_t len, enum bs_tt_align align, const char *margin)
+{
+	add_cell(t, 1, len < t->room ? len : t->room, align, margin);
+	t->room = 0;
+}
+
+void bs_tt_span_n(bs_tt *t, int span, const char *value, size_t len, enum bs_tt_align align,
+                  const char *margin)
+{
+	char *text = bs_tt_text_room(t, len);
+	if (len)
+		memcpy(text, value, len);
+	add_cell(t, span, len, align, margin);
+	t->room = 0;
 }
 
 void bs_tt_span(bs_tt *t, int span, const char *value, enum bs_tt_align align,
@@ -254,9 +294,7 @@ void bs_tt_format(bs_tt *t, bs_buf *out)
 {
 	if (t->ncells == 0)
 		return;
-	size_t nc = (size_t)t->ncols, nspans = 0;
-	for (size_t i = 0; i < t->ncells; i++)
-		nspans += t->cells[i].span != 1;
+	size_t nc = (size_t)t->ncols, nspans = t->nspanning;
 	/* lmargin, ws, span_cols: nc + 1 each; offs: nc + 2; spanning: nspans. */
 	long *lmargin = bs_xcalloc(4 * nc + 5 + nspans, sizeof *lmargin);
 	long *ws = lmargin + nc + 1, *span_cols = ws + nc + 1, *offs = span_cols + nc + 1;
@@ -295,8 +333,7 @@ void bs_tt_format(bs_tt *t, bs_buf *out)
 			memset(p, '\n', newlines);
 			p += newlines;
 		}
-		p = put_pad(p, lead);
-		p = put_pad(p, mpad);
+		p = put_pad(p, lead + mpad);
 		/* Short texts (nearly all) are copied as 16 bytes whatever their
 		 * length: the room check above covers PAD_RUN bytes more, and
 		 * the bytes past the text are overwritten or past out->len. */
