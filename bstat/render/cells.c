@@ -54,17 +54,27 @@ size_t bs_fmt_range(const st_summary *s, char *buf, size_t size)
 	return percent(buf, size, 100 * v, 0, 0);
 }
 
-/* Appends the decimal digits of v at o; returns the new end. */
+/* Appends the decimal digits of v at o; returns the new end. Sample
+ * counts are nearly always one or two digits. */
 static char *put_int(char *o, int v)
 {
+	unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+	if (v < 0)
+		*o++ = '-';
+	if (u < 10) {
+		*o++ = (char)('0' + u);
+		return o;
+	}
+	if (u < 100) {
+		*o++ = (char)('0' + u / 10);
+		*o++ = (char)('0' + u % 10);
+		return o;
+	}
 	char digits[16];
 	int n = 0;
-	unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
 	do
 		digits[n++] = (char)('0' + u % 10);
 	while (u /= 10);
-	if (v < 0)
-		*o++ = '-';
 	while (n)
 		*o++ = digits[--n];
 	return o;

@@ -141,7 +141,11 @@ typedef struct bs_tt_margin {
 typedef struct bs_tt {
 	bs_tt_cell *cells;
 	size_t ncells, cap;
-	size_t nspanning;           /* cells with a span other than 1 */
+	size_t *spans;              /* the cells with a span other than 1 */
+	size_t nspans, spans_cap;
+	int *col_text;              /* per column: its widest one-column text + 1 (0: none) */
+	int *col_margin;            /* per column: its widest margin */
+	size_t cols_cap;
 	char *texts;                /* every cell's value, no separators */
 	size_t ntexts, texts_cap;
 	size_t room;                /* given by bs_tt_text_room, for bs_tt_cell_put */
@@ -156,8 +160,19 @@ typedef struct bs_tt {
 /* Makes room for ncells cells holding text_bytes bytes of text in all (a
  * hint: more still fit, growing as needed). */
 void bs_tt_reserve(bs_tt *t, size_t ncells, size_t text_bytes);
-void bs_tt_row(bs_tt *t);
-void bs_tt_col(bs_tt *t, int col);
+/* Starts the next row (the first when nothing was added yet). */
+static inline void bs_tt_row(bs_tt *t)
+{
+	if (t->ncells > 0)
+		t->cur_row++;
+	t->cur_col = 0;
+}
+/* Moves to column col of the row, never left: cells stay in position order. */
+static inline void bs_tt_col(bs_tt *t, int col)
+{
+	if (col > t->cur_col)
+		t->cur_col = col;
+}
 /* Adds a cell spanning `span` (>= 0) columns at the current column and
  * moves past it. margin NULL means the default: " " unless first column or
  * empty. The _n forms take the value's length in bytes (it need not be

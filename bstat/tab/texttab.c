@@ -25,6 +25,8 @@
  * and widths are measured a word at a time (stored_width). */
 enum { TEXT_SLACK = BS_TT_SLACK };
 
+static void default_margins(bs_tt *t);
+
 void bs_tt_reserve(bs_tt *t, size_t ncells, size_t text_bytes)
 {
 	text_bytes += TEXT_SLACK;
@@ -32,25 +34,12 @@ void bs_tt_reserve(bs_tt *t, size_t ncells, size_t text_bytes)
 	if (ncells > t->cap) {
 		t->cells = bs_xrealloc(t->cells, ncells * sizeof *t->cells);
 		t->cap = ncells;
+		default_margins(t);
 	}
 	if (text_bytes > t->texts_cap) {
 		t->texts = bs_xrealloc(t->texts, text_bytes);
 		t->texts_cap = text_bytes;
 	}
-}
-
-void bs_tt_row(bs_tt *t)
-{
-	if (t->ncells > 0)
-		t->cur_row++;
-	t->cur_col = 0;
-}
-
-void bs_tt_col(bs_tt *t, int col)
-{
-	/* Never left: cells stay in position order (see tab.h). */
-	if (col > t->cur_col)
-		t->cur_col = col;
 }
 
 /* Runes in s[0..n); invalid bytes count one each, as bs_utf8_len counts
@@ -59,8 +48,14 @@ static __attribute__((noinline)) int text_width(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, runes = 0;
-	for (uint32_t r; i < n; runes++)
-		i += p[i] < 0x80 ? 1 : (size_t)bs_utf8_decode(p + i, n - i, &r);
+	for (uint32_t r; i < n; runes++) {
+		if (p[i] < 0x80)
+			i++;
+		else if (p[i] >= 0xC2 && p[i] <= 0xDF && i + 1 < n && (p[i + 1] & 0xC0) == 0x80)
+			i += 2;             /* two bytes, always valid: "µ", "¹" */
+		else
+			i += (size_t)bs_utf8_decode(p + i, n - i, &r);
+	}
 	return (int)runes;
 }
 
@@ -104,10 +99,19 @@ static void add_margin(bs_tt *t, const char *m)
 		memcpy(g->bytes, m, len);
 }
 
-/* The index of margin m, measured the first time its pointer is seen.
- * Callers use a few literals, mostly the one used last; the defaults are
- * margins 0 and 1, registered with the first cell. */
+/* Margins 0 and 1, the defaults. */
 enum { MARGIN_NONE, MARGIN_SPACE };
+
+static void default_margins(bs_tt *t)
+{
+	if (t->nmargins == 0) {
+		add_margin(t, "");
+		add_margin(t, " ");
+	}
+}
+
+/* The index of margin m, measured the first time its pointer is seen.
+ * Callers use a few literals, mostly the one used last. */
 
 static unsigned margin_index(bs_tt *t, const char *m)
 {
@@ -122,29 +126,58 @@ static unsigned margin_index(bs_tt *t, const char *m)
 	return (unsigned)i;
 }
 
-/* Out of line, so that adding a cell stays a short function. */
-static void __attribute__((noinline)) first_cell(bs_tt *t)
+/* Out of line, so that adding a cell stays a short function: more room
+ * for cells, and with the first, the default margins. */
+static void __attribute__((noinline)) grow_cells(bs_tt *t)
 {
-	add_margin(t, "");
-	add_margin(t, " ");
+	bs_grow(&t->cells, &t->cap, t->ncells + 1, sizeof *t->cells);
+	default_margins(t);
+}
+
+/* Makes col a column of the per-column maxima, zeroed. */
+static void __attribute__((noinline)) grow_cols(bs_tt *t, int col)
+{
+	size_t old = t->cols_cap, cap = old;
+	bs_grow(&t->col_text, &cap, (size_t)col + 1, sizeof *t->col_text);
+	bs_grow(&t->col_margin, &t->cols_cap, (size_t)col + 1, sizeof *t->col_margin);
+	memset(t->col_text + old, 0, (cap - old) * sizeof *t->col_text);
+	memset(t->col_margin + old, 0, (cap - old) * sizeof *t->col_margin);
+}
+
+/* Spanning cells are few (header rows): listed as they come. */
+static void __attribute__((noinline)) note_span(bs_tt *t)
+{
+	bs_grow(&t->spans, &t->spans_cap, t->nspans + 1, sizeof *t->spans);
+	t->spans[t->nspans++] = t->ncells;
 }
 
 /* Adds the cell whose len bytes of text were just written at the end of
- * the text buffer. */
-static inline __attribute__((always_inline)) void add_cell(bs_tt *t, int span, size_t len, enum bs_tt_align align, const char *margin)
+ * the text buffer, and keeps its column's widest margin and widest
+ * one-column text (what the widths are made of, see measure). */
+static inline __attribute__((always_inline)) void add_cell(bs_tt *t, int span, size_t len,
+                                                           enum bs_tt_align align,
+                                                           const char *margin)
 {
-	if (t->nmargins == 0)
-		first_cell(t);
-	bs_grow(&t->cells, &t->cap, t->ncells + 1, sizeof *t->cells);
+	/* The defaults exist once there is room for a cell. */
+	if (t->ncells + 1 > t->cap)
+		grow_cells(t);
+	int col = t->cur_col;
+	if ((size_t)col >= t->cols_cap)
+		grow_cols(t, col);
 	unsigned mi = margin ? margin_index(t, margin)
-	            : t->cur_col == 0 || len == 0 ? MARGIN_NONE : MARGIN_SPACE;
+	            : col == 0 || len == 0 ? MARGIN_NONE : MARGIN_SPACE;
+	int width = stored_width(t->texts + t->ntexts, len);
+	if (t->margins[mi].width > t->col_margin[col])
+		t->col_margin[col] = t->margins[mi].width;
 	if (span < 0)
 		span = 0;
-	t->nspanning += span != 1;
+	if (span != 1)
+		note_span(t);
+	else if (width + 1 > t->col_text[col])
+		t->col_text[col] = width + 1;
 	t->cells[t->ncells++] = (bs_tt_cell){
 		.text = (uint32_t)t->ntexts, .len = (uint32_t)len,
-		.row = t->cur_row, .col = t->cur_col, .span = span,
-		.width = stored_width(t->texts + t->ntexts, len),
+		.row = t->cur_row, .col = col, .span = span, .width = width,
 		.margin = mi & 0x3fffffff, .align = (unsigned)align & 3,
 	};
 	t->ntexts += len;
@@ -257,33 +290,27 @@ static char *put_pad(char *p, long n)
 	return p + n;
 }
 
-/* Column widths into ws[0..nc) and their left edges into offs[0..nc]. */
-static void measure(const bs_tt *t, long *lmargin, long *ws, long *offs, long *span_cols,
-                    long *spanning)
+/* Column widths into ws[0..nc) and their left edges into offs[0..nc]:
+ * a column is as wide as its widest one-column text plus its widest
+ * margin (0 without one-column cells); then spanning cells, narrowest
+ * span first and in insertion order among equal spans, widen what they
+ * cover. */
+static void measure(const bs_tt *t, long *lmargin, long *ws, long *offs, long *span_cols)
 {
-	size_t nspanning = 0;
-	for (size_t i = 0; i < t->ncells; i++) {
-		const bs_tt_cell *c = &t->cells[i];
-		long mw = t->margins[c->margin].width;
-		if (mw > lmargin[c->col])
-			lmargin[c->col] = mw;
+	size_t ncols = (size_t)t->ncols + 1 < t->cols_cap ? (size_t)t->ncols + 1 : t->cols_cap;
+	for (size_t i = 0; i < ncols; i++) {
+		lmargin[i] = t->col_margin[i];
+		ws[i] = t->col_text[i] > 0 ? t->col_text[i] - 1 + lmargin[i] : 0;
 	}
-	/* Single-column cells size their columns (in any order, it is a
-	 * maximum); then spanning cells widen what they cover, narrowest span
-	 * first and in insertion order among equal spans. */
-	for (size_t i = 0; i < t->ncells; i++) {
-		const bs_tt_cell *c = &t->cells[i];
-		if (c->span != 1) {
-			size_t j = nspanning++;
-			for (; j > 0 && t->cells[spanning[j - 1]].span > c->span; j--)
-				spanning[j] = spanning[j - 1];
-			spanning[j] = (long)i;
-		} else if (c->width + lmargin[c->col] > ws[c->col]) {
-			ws[c->col] = c->width + lmargin[c->col];
+	size_t *spans = t->spans;
+	for (size_t k = 1; k < t->nspans; k++)
+		for (size_t j = k; j > 0 && t->cells[spans[j - 1]].span > t->cells[spans[j]].span; j--) {
+			size_t tmp = spans[j];
+			spans[j] = spans[j - 1];
+			spans[j - 1] = tmp;
 		}
-	}
-	for (size_t i = 0; i < nspanning; i++) {
-		const bs_tt_cell *c = &t->cells[spanning[i]];
+	for (size_t k = 0; k < t->nspans; k++) {
+		const bs_tt_cell *c = &t->cells[spans[k]];
 		fit_span(t, c, c->width + lmargin[c->col], ws, span_cols);
 	}
 	for (int i = 0; i < t->ncols; i++)
@@ -294,12 +321,11 @@ void bs_tt_format(bs_tt *t, bs_buf *out)
 {
 	if (t->ncells == 0)
 		return;
-	size_t nc = (size_t)t->ncols, nspans = t->nspanning;
-	/* lmargin, ws, span_cols: nc + 1 each; offs: nc + 2; spanning: nspans. */
-	long *lmargin = bs_xcalloc(4 * nc + 5 + nspans, sizeof *lmargin);
+	size_t nc = (size_t)t->ncols;
+	/* lmargin, ws, span_cols: nc + 1 each; offs: nc + 2. */
+	long *lmargin = bs_xcalloc(4 * nc + 5, sizeof *lmargin);
 	long *ws = lmargin + nc + 1, *span_cols = ws + nc + 1, *offs = span_cols + nc + 1;
-	long *spanning = offs + nc + 2;
-	measure(t, lmargin, ws, offs, span_cols, spanning);
+	measure(t, lmargin, ws, offs, span_cols);
 
 	int row = 0;
 	long off = 0;
@@ -315,25 +341,26 @@ void bs_tt_format(bs_tt *t, bs_buf *out)
 			row = c->row;
 			off = 0;
 		}
-		long spaces = offs[c->col] - off;
-		/* When text overflowed its columns, Go's %*s with the negative
-		 * width still writes |spaces| blanks; keep that quirk. */
-		long lead = spaces < 0 ? -spaces : spaces;
-		long mpad = lmargin[c->col] - m->width;
-		long tw = offs[c->col + c->span] - offs[c->col] - lmargin[c->col];
-		long lpad = c->align == BS_TT_RIGHT ? tw - c->width
-		          : c->align == BS_TT_CENTER ? (tw - c->width) / 2 : 0;
+		/* The margin ends where the column's text area starts: at
+		 * left + lmargin. When text overflowed its columns, Go's %*s with
+		 * the negative width still writes |left - off| blanks; keep that
+		 * quirk. */
+		long left = offs[c->col], lm = lmargin[c->col];
+		long lead = left >= off ? left - off : off - left;
+		lead += lm - m->width;
+		long spare = offs[c->col + c->span] - left - lm - c->width;
+		long lpad = c->align == BS_TT_RIGHT ? spare : c->align == BS_TT_CENTER ? spare / 2 : 0;
 		/* Go's %*s with a negative width pads on the right instead. */
 		if (lpad < 0)
 			lpad = c->align == BS_TT_CENTER ? -lpad : 0;
-		bs_grow(&out->s, &out->cap, out->len + newlines + (size_t)(lead + mpad + lpad) +
+		bs_grow(&out->s, &out->cap, out->len + newlines + (size_t)(lead + lpad) +
 		        (size_t)m->len + c->len + PAD_RUN + 2, 1);
 		char *p = out->s + out->len;
 		if (newlines) {
 			memset(p, '\n', newlines);
 			p += newlines;
 		}
-		p = put_pad(p, lead + mpad);
+		p = put_pad(p, lead);
 		/* Short texts (nearly all) are copied as 16 bytes whatever their
 		 * length: the room check above covers PAD_RUN bytes more, and
 		 * the bytes past the text are overwritten or past out->len. */
@@ -349,7 +376,7 @@ void bs_tt_format(bs_tt *t, bs_buf *out)
 			memcpy(p, value, c->len);
 		p += c->len;
 		out->len = (size_t)(p - out->s);
-		off += spaces + lmargin[c->col] + lpad + c->width;
+		off = left + lm + lpad + c->width;
 	}
 	bs_grow(&out->s, &out->cap, out->len + 2, 1);
 	out->s[out->len++] = '\n';
@@ -362,6 +389,9 @@ void bs_tt_free(bs_tt *t)
 	bs_free(t->cells);
 	bs_free(t->texts);
 	bs_free(t->margins);
+	bs_free(t->col_text);
+	bs_free(t->col_margin);
+	bs_free(t->spans);
 	bs_free(t->shrink);
 	memset(t, 0, sizeof *t);
 }

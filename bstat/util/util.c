@@ -480,8 +480,7 @@ void bs_agrow(bs_arena *a, void *arrp, size_t *cap, size_t need, size_t elem)
  * 2^52), which decide the rounding of the exact product unless the fraction
  * is exactly one half; only then is the product's rounding error e (by
  * fma) needed, its sign deciding, and ties to even when it is 0. Larger,
- * non-finite or very precise values go to snprintf. The digits are written
- * straight into buf, from the last one back.
+ * non-finite or very precise values go to snprintf.
  */
 /* Writes the two digits of v < 100 before p; returns their start. */
 static char *put2(char *p, unsigned v)
@@ -495,38 +494,34 @@ static char *put2(char *p, unsigned v)
 	return p;
 }
 
+/* snprintf's own way, out of line: the integer path stays lean. */
+static __attribute__((noinline)) int fixed_by_printf(char *buf, size_t size, double x, int prec,
+                                                     int plus)
+{
+	return snprintf(buf, size, plus ? "%+.*f" : "%.*f", prec, x);
+}
+
 int bs_fmt_fixed(char *buf, size_t size, double x, int prec, int plus)
 {
 	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
 	                                1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
-	static const uint64_t ten[] = { 1, 10, 100, 1000, 10000, 100000, 1000000,
-	                                10000000, 100000000, 1000000000, 10000000000u,
-	                                100000000000u, 1000000000000u, 10000000000000u,
-	                                100000000000000u, 1000000000000000u, 10000000000000000u };
 	double ax = fabs(x);
 	if (prec < 0 || prec > 15 || !(ax * pow10[prec] < 0x1p52))
-		return snprintf(buf, size, plus ? "%+.*f" : "%.*f", prec, x);
+		return fixed_by_printf(buf, size, x, prec, plus);
 	double y = ax * pow10[prec];
-	uint64_t digits = (uint64_t)(int64_t)y;
-	double frac = y - (double)digits;
+	int64_t whole = (int64_t)y;
+	double frac = y - (double)whole;
+	uint64_t digits = (uint64_t)whole;
 	if (frac > 0.5) {
 		digits++;
 	} else if (frac == 0.5) {
 		double e = fma(ax, pow10[prec], -y);
 		digits += e > 0 || (e == 0 && (digits & 1));
 	}
-	/* digits <= 2^52 has at most 16; those before the point, at least one. */
-	int ndigits = 1;
-	while (ndigits < 16 && digits >= ten[ndigits])
-		ndigits++;
-	int nint = ndigits > prec ? ndigits - prec : 1;
-	char sign = signbit(x) ? '-' : plus ? '+' : 0;
-	int len = (sign != 0) + nint + (prec > 0) + prec;
-	if ((size_t)len >= size)    /* cut short: rare enough for snprintf */
-		return snprintf(buf, size, plus ? "%+.*f" : "%.*f", prec, x);
-	char *p = buf + len;
-	*p = 0;
-	/* Two digits a step where no point falls between them. */
+	/* Written backwards into text, ending at its middle: at most 18 bytes
+	 * (a sign, 16 digits, the point), so that buf gets them as one fixed
+	 * 24-byte copy when it has room, not a copy of counted length. */
+	char text[48], *end = text + 24, *p = end;
 	int k = prec;
 	for (; k >= 2; k -= 2, digits /= 100)
 		p = put2(p, (unsigned)(digits % 100));
@@ -542,7 +537,17 @@ int bs_fmt_fixed(char *buf, size_t size, double x, int prec, int plus)
 		p = put2(p, (unsigned)digits);
 	else
 		*--p = (char)('0' + digits);
-	if (sign)
-		*--p = sign;
+	if (signbit(x))
+		*--p = '-';
+	else if (plus)
+		*--p = '+';
+	int len = (int)(end - p);
+	if (size > 24)
+		memcpy(buf, p, 24);
+	else if ((size_t)len < size)
+		memcpy(buf, p, (size_t)len);
+	else                        /* cut short: rare enough for snprintf */
+		return fixed_by_printf(buf, size, x, prec, plus);
+	buf[len] = 0;
 	return len;
 }
