@@ -197,7 +197,15 @@ void bs_tt_grow_texts(bs_tt *t, size_t max)
 
 void bs_tt_cell_put(bs_tt *t, size_t len, enum bs_tt_align align, const char *margin)
 {
-	add_cell(t, 1, len < t->room ? len : t->room, align, margin);
+	/* Without room asked for, an empty cell (and a text buffer to hold
+	 * it: widths are read from there). */
+	if (t->room == 0) {
+		bs_tt_text_room(t, 0);
+		len = 0;
+	} else if (len > t->room) {
+		len = t->room;
+	}
+	add_cell(t, 1, len, align, margin);
 	t->room = 0;
 }
 
