@@ -106,7 +106,8 @@ static void reserve(bs_tt *o, const bs_table *t)
 			}
 		}
 	}
-	bs_tt_reserve(o, cells, text);
+	/* and the room bs_tt_text_room asks for past the last number */
+	bs_tt_reserve(o, cells, text + BS_NUM_TEXT);
 }
 
 static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)

@@ -113,13 +113,16 @@ bs_tables *bs_builder_finish(bs_builder *b, double confidence, double alpha,
  *
  * Cells are only ever added left to right, top to bottom (rows and columns
  * never move back), so they are laid out in the order added, without a
- * sort. Every cell text is copied into one buffer, texts, back to back;
- * a cell is 28 bytes. A caller that knows its table's size reserves both
- * arrays once (bs_tt_reserve), so they are not regrown cell by cell.
+ * sort. Every cell text goes into one buffer, texts, back to back (numbers
+ * are formatted straight into it); a cell is 28 bytes, and each column's
+ * widest text and margin are kept as cells are added. A caller that knows
+ * its table's size reserves both arrays once (bs_tt_reserve), so they are
+ * not regrown cell by cell.
  *
- * Ownership: cell texts are copied; margins are kept as given (pass
- * literals: each distinct pointer is measured once and kept in a short
- * list, so a table should use a handful); bs_tt_free releases everything.
+ * Ownership: cell texts are copied (a value must not point into the
+ * table's own texts); margins are kept as given (pass literals: each
+ * distinct pointer is measured once and kept in a short list, so a table
+ * should use a handful); bs_tt_free releases everything.
  */
 enum bs_tt_align { BS_TT_LEFT, BS_TT_CENTER, BS_TT_RIGHT };
 

@@ -29,8 +29,10 @@ static void default_margins(bs_tt *t);
 
 void bs_tt_reserve(bs_tt *t, size_t ncells, size_t text_bytes)
 {
-	text_bytes += TEXT_SLACK;
 	/* Exactly what is asked, not doubled: the caller counted. */
+	if (ncells > SIZE_MAX / sizeof *t->cells || text_bytes > SIZE_MAX - TEXT_SLACK)
+		bs_xrealloc(NULL, SIZE_MAX);        /* more than memory: util.h's policy */
+	text_bytes += TEXT_SLACK;
 	if (ncells > t->cap) {
 		t->cells = bs_xrealloc(t->cells, ncells * sizeof *t->cells);
 		t->cap = ncells;
@@ -112,7 +114,6 @@ static void default_margins(bs_tt *t)
 
 /* The index of margin m, measured the first time its pointer is seen.
  * Callers use a few literals, mostly the one used last. */
-
 static unsigned margin_index(bs_tt *t, const char *m)
 {
 	if (t->margins[t->last_margin].text == m)
@@ -139,7 +140,8 @@ static void __attribute__((noinline)) grow_cols(bs_tt *t, int col)
 {
 	size_t old = t->cols_cap, cap = old;
 	bs_grow(&t->col_text, &cap, (size_t)col + 1, sizeof *t->col_text);
-	bs_grow(&t->col_margin, &t->cols_cap, (size_t)col + 1, sizeof *t->col_margin);
+	t->col_margin = bs_xrealloc(t->col_margin, cap * sizeof *t->col_margin);
+	t->cols_cap = cap;
 	memset(t->col_text + old, 0, (cap - old) * sizeof *t->col_text);
 	memset(t->col_margin + old, 0, (cap - old) * sizeof *t->col_margin);
 }
