@@ -475,12 +475,13 @@ void bs_agrow(bs_arena *a, void *arrp, size_t *cap, size_t need, size_t elem)
  * printf's "%.*f" ("%+.*f" with plus): correctly rounded, ties to even on
  * the exact binary value, as glibc and Go both print. Tables format tens
  * of thousands of numbers and printf's general float path was a good part
- * of rendering, so the common case is done with integers: y = |x| * 10^prec
- * rounded is split into its integer part and its fraction (exact below
- * 2^52), which decide the rounding of the exact product unless the fraction
- * is exactly one half; only then is the product's rounding error e (by
- * fma) needed, its sign deciding, and ties to even when it is 0. Larger,
- * non-finite or very precise values go to snprintf.
+ * of rendering, so the common case is done with integers: the product
+ * y = |x| * 10^prec, as rounded to a double, is split into its integer
+ * part and its fraction (both exact below 2^52, where every half-integer
+ * is representable), which decide how the exact product rounds unless the
+ * fraction is exactly one half; only then is the product's rounding error
+ * e (by fma) needed: its sign decides, and 0 means a true tie, to even.
+ * Larger, non-finite or very precise values go to snprintf.
  */
 /* Writes the two digits of v < 100 before p; returns their start. */
 static char *put2(char *p, unsigned v)
