@@ -83,6 +83,90 @@ static void test_texttab(void **state)
 	bs_buf_free(&out);
 }
 
+/* Adds a one-column cell: copied (0), formatted in place (1), or copied
+ * with a length that is not NUL-terminated (2). */
+static void cell(bs_tt *t, int how, const char *s, enum bs_tt_align align, const char *margin)
+{
+	size_t n = strlen(s);
+	if (how == 1) {
+		char *p = bs_tt_text_room(t, n + 5);
+		memcpy(p, s, n);
+		memcpy(p + n, "junk", 4);
+		bs_tt_cell_put(t, n, align, margin);
+	} else if (how == 2) {
+		char copy[64];
+		memcpy(copy, s, n);
+		memset(copy + n, 'z', sizeof copy - n);
+		bs_tt_cell_n(t, copy, n, align, margin);
+	} else {
+		bs_tt_cell_add(t, s, align, margin);
+	}
+}
+
+/* Spans wider than their columns, shrink columns, runes of two and three
+ * bytes and invalid bytes (one each), texts and margins past 16 bytes, an
+ * empty row, blank cells, text overflowing to the right (Go's %*s quirk)
+ * and a margin of a tab. The expected layout is what the previous
+ * implementation (a sorted list of 48-byte cells, checked against
+ * benchstat's goldens) printed for the same calls. */
+static void layout(bs_tt *t, int how)
+{
+	bs_tt_row(t);
+	bs_tt_col(t, 1);
+	bs_tt_span(t, 3, "a wide header", BS_TT_CENTER, " │ ");
+	bs_tt_span(t, 2, "ü", BS_TT_CENTER, " │ ");
+	bs_tt_cell_add(t, "", BS_TT_LEFT, " │");
+	bs_tt_set_shrink(t, 2);
+	bs_tt_row(t);
+	bs_tt_cell_add(t, "µ-label", BS_TT_LEFT, NULL);
+	cell(t, how, "3.701µ", BS_TT_RIGHT, NULL);
+	cell(t, how, "∞", BS_TT_RIGHT, " ± ");
+	cell(t, how, "¹ ²", BS_TT_LEFT, NULL);
+	cell(t, how, "\xff\xfe" "bad\xc3", BS_TT_CENTER, NULL);
+	cell(t, how, "r", BS_TT_RIGHT, NULL);
+	bs_tt_row(t);
+	bs_tt_row(t);
+	bs_tt_cell_add(t, "label of 17 bytes", BS_TT_LEFT, NULL);
+	cell(t, how, "x", BS_TT_CENTER, " margin, 17 bytes");
+	cell(t, how, "   ", BS_TT_LEFT, NULL);
+	cell(t, how, "", BS_TT_RIGHT, NULL);
+	cell(t, how, "centered", BS_TT_CENTER, NULL);
+	bs_tt_row(t);
+	bs_tt_col(t, 3);
+	cell(t, how, "overflows to the right", BS_TT_RIGHT, NULL);
+	cell(t, how, "c", BS_TT_CENTER, " │ ");
+	bs_tt_row(t);
+	cell(t, how, "", BS_TT_LEFT, "");
+	bs_tt_col(t, 5);
+	cell(t, how, "end", BS_TT_LEFT, "\t");
+}
+
+static void test_texttab_layout(void **state)
+{
+	static const char want[] =
+		"                                │            a wide header            │      ü       │\n"
+		"µ-label                           3.701µ ±   ∞ ¹ ²                       \xff\xfe" "bad\xc3" "    r\n"
+		"\n"
+		"label of 17 bytes margin, 17 bytes  x                                   centered\n"
+		"                                               overflows to the right │    c\n"
+		"                                                                                \tend\n";
+	(void)state;
+	for (int how = 0; how < 3; how++)
+		for (size_t reserve = 0; reserve < 3; reserve++) {
+			bs_tt t = { 0 };
+			bs_buf out = { 0 };
+			/* None, too little (so it grows) and plenty. */
+			if (reserve)
+				bs_tt_reserve(&t, reserve == 1 ? 2 : 64, reserve == 1 ? 3 : 4096);
+			layout(&t, how);
+			bs_tt_format(&t, &out);
+			if (strcmp(out.s, want) != 0)
+				fail_msg("way %d, reserve %zu:\n%s", how, reserve, out.s);
+			bs_tt_free(&t);
+			bs_buf_free(&out);
+		}
+}
+
 /* Runs bs_main on files holding the given texts; returns its status. */
 static int run(const char *const *texts, size_t n, const char *const *flags, size_t nflags,
                bs_buf *out, bs_buf *err)
@@ -264,7 +348,7 @@ static void test_fmt_fixed_is_snprintf(void **state)
 		                   : ldexp((double)(r >> 11), (int)(r % 80) - 90);
 		if (r & 2)
 			x = -x;
-		int prec = (int)(rng() % 7);
+		int prec = (int)(rng() % 16);
 		int wn = snprintf(want, sizeof want, "%.*f", prec, x);
 		int gn = bs_fmt_fixed(got, sizeof got, x, prec, 0);
 		if (wn != gn || strcmp(want, got) != 0)
@@ -273,6 +357,16 @@ static void test_fmt_fixed_is_snprintf(void **state)
 	/* A short buffer truncates like snprintf and reports the full length. */
 	assert_int_equal(bs_fmt_fixed(got, 4, 12345.5, 1, 0), 7);
 	assert_string_equal(got, "123");
+	static const double cut[] = { 12345.5, -0.125, 9.9996, 0, 1e15 };
+	for (size_t i = 0; i < sizeof cut / sizeof cut[0]; i++)
+		for (size_t size = 0; size < 24; size++) {
+			memset(want, 'x', sizeof want);
+			memset(got, 'x', sizeof got);
+			int wn = snprintf(want, size, "%+.3f", cut[i]);
+			int gn = bs_fmt_fixed(got, size, cut[i], 3, 1);
+			if (wn != gn || memcmp(want, got, 32) != 0)
+				fail_msg("%.17g in %zu bytes: got %.32s, want %.32s", cut[i], size, got, want);
+		}
 }
 
 int main(void)
@@ -280,6 +374,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cell_texts),
 		cmocka_unit_test(test_texttab),
+		cmocka_unit_test(test_texttab_layout),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_csv_quoting),
 		cmocka_unit_test(test_json),

@@ -183,12 +183,13 @@ int bs_scaler_format(bs_scaler s, double val, char *buf, size_t size)
 		return snprintf(buf, size, "%sInf%s", x > 0 ? "+" : "-", s.prefix);
 	int n = bs_fmt_fixed(buf, size, x, s.prec, 0);
 	size_t used = size == 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
-	size_t plen = strlen(s.prefix);
-	if (size > used) {
-		size_t fit = plen < size - used - 1 ? plen : size - used - 1;
-		memcpy(buf + used, s.prefix, fit);
-		buf[used + fit] = 0;
-	}
+	/* The prefix is a byte or two: copied here, not measured and memcpy'd. */
+	size_t plen = 0;
+	for (; s.prefix[plen]; plen++)
+		if (used + plen + 1 < size)
+			buf[used + plen] = s.prefix[plen];
+	if (size > used)
+		buf[used + (plen < size - used - 1 ? plen : size - used - 1)] = 0;
 	return n + (int)plen;
 }
 

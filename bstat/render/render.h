@@ -31,14 +31,15 @@ void bs_table_headers(const bs_tables *ts, size_t i, void (*hdr)(void *, const c
  * ("Ki", "µ") and "%" (benchstat prints every digit: 1e300 x is 301 wide).
  */
 #define BS_NUM_TEXT 400
+/* Each returns the length of what it wrote (strlen(buf)). */
 /* "± x%" body: "∞", "?", "0%" or "5%". */
-void bs_fmt_range(const st_summary *s, char *buf, size_t size);
+size_t bs_fmt_range(const st_summary *s, char *buf, size_t size);
 /* "p=0.008 n=10", "n=5+6", "n=1" (no p for assume=exact). */
-void bs_fmt_test(const st_comparison *c, char *buf, size_t size);
+size_t bs_fmt_test(const st_comparison *c, char *buf, size_t size);
 /* "~", "0.00%", "?", "+3.41%". */
-void bs_fmt_delta(const st_comparison *c, double old, double now, char *buf, size_t size);
+size_t bs_fmt_delta(const st_comparison *c, double old, double now, char *buf, size_t size);
 /* "+5.37%" for a geomean ratio. */
-void bs_fmt_ratio(double ratio, char *buf, size_t size);
+size_t bs_fmt_ratio(double ratio, char *buf, size_t size);
 
 /* Appends " s |" to a markdown table row, escaping '|' in s. */
 void bs_md_cell(bs_buf *out, const char *s);
@@ -52,6 +53,8 @@ typedef struct bs_footnotes {
 	const char **list;          /* list[i] is note i + 1 */
 	size_t n, cap;
 	bs_arena *arena;
+	const char *last;           /* the note looked up last (by pointer), */
+	size_t last_number;         /* and its number */
 } bs_footnotes;
 void bs_footnotes_init(bs_footnotes *fn, bs_arena *a);
 /* The note's number (1-based), registering it when new. */
@@ -59,6 +62,10 @@ size_t bs_footnote(bs_footnotes *fn, const char *note);
 /* Appends the marks of notes[0..n) to out, separated by spaces (and one
  * before the first when space_first). */
 void bs_footnote_marks(bs_footnotes *fn, const char **notes, size_t n, int space_first, bs_buf *out);
+/* The same into buf, which has room for n * BS_MARK_TEXT bytes (a space
+ * and the 20 digits of any size_t, 3 bytes each); returns the length. */
+enum { BS_MARK_TEXT = 64 };
+size_t bs_footnote_marks_into(bs_footnotes *fn, const char **notes, size_t n, char *buf);
 /* Superscript digits for footnote i (1-based): ¹ ² ... ¹⁰. */
 void bs_superscript(size_t i, bs_buf *out);
 

@@ -9,7 +9,6 @@
  */
 #include "render/render.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,11 +35,8 @@ static void warn_cell(bs_tt *o, bs_footnotes *fn, const char **notes, size_t n)
 		bs_tt_col(o, o->cur_col + 1);
 		return;
 	}
-	bs_buf s = { 0 };
-	bs_buf_add(&s, "", 0);
-	bs_footnote_marks(fn, notes, n, 0, &s);
-	bs_tt_cell_add(o, s.s, BS_TT_LEFT, NULL);
-	bs_buf_free(&s);
+	char *p = bs_tt_text_room(o, n * BS_MARK_TEXT);
+	bs_tt_cell_put(o, bs_footnote_marks_into(fn, notes, n, p), BS_TT_LEFT, NULL);
 }
 
 typedef struct hnode {
@@ -84,14 +80,46 @@ static void render_header(bs_tt *o, const bs_table *t, int redge)
 	bs_free(cur);
 }
 
+/* The cells render_table adds, counted by the same rules, and a guess at
+ * their text, so the layout's arrays are made once per table. A count
+ * that is off only costs regrowth or a little memory. */
+static void reserve(bs_tt *o, const bs_table *t)
+{
+	/* Header rows, the unit row, the geomean row: about 16 bytes each. */
+	size_t cells = t->ncol_fields * (t->ncols + 1) + 2 * t->ncols + 1;
+	if (t->nrows > 1)
+		cells += 1 + 3 * t->ncols;
+	size_t text = 16 * cells;
+	for (size_t r = 0; r < t->nrows; r++) {
+		cells++;
+		text += strlen(t->row_labels[r]);
+		for (size_t c = 0; c < t->ncols; c++) {
+			const bs_cell *cell = bs_table_cell(t, r, c);
+			if (!cell)
+				continue;
+			/* "1.234µ" "2%", "+1.23%" "(p=0.123 n=10)", and the marks */
+			cells += 2 + (cell->nnotes > 0);
+			text += 10 + 4 * cell->nnotes;
+			if (c > 0 && cell->base) {
+				cells += 2 + (cell->ncmp_notes > 0);
+				text += 20 + 4 * cell->ncmp_notes;
+			}
+		}
+	}
+	/* and the room bs_tt_text_room asks for past the last number */
+	bs_tt_reserve(o, cells, text + BS_NUM_TEXT);
+}
+
 static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 {
 	bs_tt o = { 0 };
 	bs_footnotes fn;
 	bs_footnotes_init(&fn, a);
 	int redge = start_col(t->ncols + 1);
-	char buf[BS_NUM_TEXT];
+	char buf[BS_NUM_TEXT], *p;
+	size_t n;
 
+	reserve(&o, t);
 	render_header(&o, t, redge);
 	bs_tt_row(&o);
 	for (size_t i = 0; i < t->ncols; i++) {
@@ -121,19 +149,23 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 			if (!cell)
 				continue;
 			bs_tt_col(&o, start_col(c));
-			bs_scaler_format(sc, cell->summary.center, buf, sizeof buf);
-			bs_tt_cell_add(&o, buf, BS_TT_RIGHT, NULL);
-			bs_fmt_range(&cell->summary, buf, sizeof buf);
-			bs_tt_cell_add(&o, buf, BS_TT_RIGHT, " ± ");
+			p = bs_tt_text_room(&o, BS_NUM_TEXT);
+			n = (size_t)bs_scaler_format(sc, cell->summary.center, p, BS_NUM_TEXT);
+			bs_tt_cell_put(&o, n, BS_TT_RIGHT, NULL);
+			p = bs_tt_text_room(&o, BS_NUM_TEXT);
+			n = bs_fmt_range(&cell->summary, p, BS_NUM_TEXT);
+			bs_tt_cell_put(&o, n, BS_TT_RIGHT, " ± ");
 			warn_cell(&o, &fn, cell->notes, cell->nnotes);
 			if (c > 0 && cell->base) {
-				bs_fmt_delta(&cell->cmp, cell->base->summary.center, cell->summary.center, buf, sizeof buf);
-				bs_tt_cell_add(&o, buf, BS_TT_RIGHT, NULL);
-				buf[0] = '(';
-				bs_fmt_test(&cell->cmp, buf + 1, sizeof buf - 2);
-				size_t len = strlen(buf);
-				memcpy(buf + len, ")", 2);
-				bs_tt_cell_add(&o, buf, BS_TT_LEFT, NULL);
+				p = bs_tt_text_room(&o, BS_NUM_TEXT);
+				n = bs_fmt_delta(&cell->cmp, cell->base->summary.center, cell->summary.center,
+				                 p, BS_NUM_TEXT);
+				bs_tt_cell_put(&o, n, BS_TT_RIGHT, NULL);
+				p = bs_tt_text_room(&o, BS_NUM_TEXT);
+				p[0] = '(';
+				n = 1 + bs_fmt_test(&cell->cmp, p + 1, BS_NUM_TEXT - 2);
+				p[n++] = ')';
+				bs_tt_cell_put(&o, n, BS_TT_LEFT, NULL);
 				warn_cell(&o, &fn, cell->cmp_notes, cell->ncmp_notes);
 			}
 		}
@@ -147,14 +179,14 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 			const bs_colsum *s = &t->summary[c];
 			if (s->has_summary) {
 				bs_tt_col(&o, start_col(c));
-				bs_scale(s->summary, cls, buf, sizeof buf);
-				bs_tt_cell_add(&o, buf, BS_TT_RIGHT, NULL);
+				n = (size_t)bs_scale(s->summary, cls, buf, sizeof buf);
+				bs_tt_cell_n(&o, buf, n, BS_TT_RIGHT, NULL);
 			}
 			if (c > 0) {
 				bs_tt_col(&o, start_col(c) + CENTER_COLS);
 				if (s->has_ratio) {
-					bs_fmt_ratio(s->ratio, buf, sizeof buf);
-					bs_tt_cell_add(&o, buf, BS_TT_RIGHT, NULL);
+					n = bs_fmt_ratio(s->ratio, buf, sizeof buf);
+					bs_tt_cell_n(&o, buf, n, BS_TT_RIGHT, NULL);
 				} else {
 					bs_tt_cell_add(&o, "?", BS_TT_LEFT, NULL);
 				}
@@ -168,13 +200,16 @@ static void render_table(const bs_table *t, bs_buf *out, bs_arena *a)
 	bs_tt_free(&o);
 	for (size_t i = 0; i < fn.n; i++) {
 		bs_superscript(i + 1, out);
-		bs_buf_printf(out, " %s\n", fn.list[i]);
+		bs_buf_add(out, " ", 1);
+		bs_buf_puts(out, fn.list[i]);
+		bs_buf_add(out, "\n", 1);
 	}
 }
 
 static void text_hdr(void *ctx, const char *line)
 {
-	bs_buf_printf(ctx, "%s\n", line);
+	bs_buf_puts(ctx, line);
+	bs_buf_add(ctx, "\n", 1);
 }
 
 void bs_render_text_table(const bs_tables *ts, size_t i, bs_buf *out)

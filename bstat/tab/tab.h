@@ -29,6 +29,7 @@
 #define BSTAT_TAB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "stats.h"
 #include "proc/proc.h"
@@ -119,40 +120,97 @@ void bs_builder_finish_table(bs_builder *b, size_t i, bs_arena *a, double confid
  * (" │ " draws the box lines), left/center/right alignment, and "shrink"
  * columns that give no width to spanning cells. Widths count runes.
  *
- * Ownership: cell texts are copied; margins are kept as given (pass
- * literals: they are measured once per pointer); bs_tt_free releases
- * everything.
+ * Cells are only ever added left to right, top to bottom (rows and columns
+ * never move back), so they are laid out in the order added, without a
+ * sort. Every cell text goes into one buffer, texts, back to back (numbers
+ * are formatted straight into it); a cell is 28 bytes, and each column's
+ * widest text and margin are kept as cells are added. A caller that knows
+ * its table's size reserves both arrays once (bs_tt_reserve), so they are
+ * not regrown cell by cell.
+ *
+ * Ownership: cell texts are copied (a value must not point into the
+ * table's own texts); margins are kept as given (pass literals: each
+ * distinct pointer is measured once and kept in a short list, so a table
+ * should use a handful); bs_tt_free releases everything.
  */
 enum bs_tt_align { BS_TT_LEFT, BS_TT_CENTER, BS_TT_RIGHT };
 
 typedef struct bs_tt_cell {
+	uint32_t text, len;         /* the value: texts[text .. text + len) */
 	int row, col, span;
-	enum bs_tt_align align;
-	const char *value;
-	const char *margin;
-	unsigned seq;               /* insertion order, keeps sorting stable */
-	int width, margin_width;    /* in runes */
-	int len;                    /* of value, in bytes */
+	int width;                  /* of the value, in runes */
+	unsigned margin : 30;       /* index in margins */
+	unsigned align : 2;         /* enum bs_tt_align */
 } bs_tt_cell;
 
+typedef struct bs_tt_margin {
+	const char *text;
+	int len, width;             /* in bytes, in runes */
+	int blank;                  /* only white space: blank cells with it print nothing */
+	char bytes[16];             /* text, when it fits, for fixed-size copies */
+} bs_tt_margin;
+
 typedef struct bs_tt {
-	bs_arena *texts;            /* cell texts; created on first use */
 	bs_tt_cell *cells;
 	size_t ncells, cap;
+	size_t *spans;              /* the cells with a span other than 1 */
+	size_t nspans, spans_cap;
+	int *col_text;              /* per column: its widest one-column text + 1 (0: none) */
+	int *col_margin;            /* per column: its widest margin */
+	size_t cols_cap;
+	char *texts;                /* every cell's value, no separators */
+	size_t ntexts, texts_cap;
+	size_t room;                /* given by bs_tt_text_room, for bs_tt_cell_put */
+	bs_tt_margin *margins;      /* distinct margin pointers, in first use order */
+	size_t nmargins, margins_cap;
+	unsigned last_margin;       /* index of the margin used last */
 	int ncols, cur_row, cur_col;
 	unsigned char *shrink;
 	size_t shrink_cap;
-	const char *last_margin;    /* the margin measured last, and its width */
-	int last_margin_width;
 } bs_tt;
 
-void bs_tt_row(bs_tt *t);
-void bs_tt_col(bs_tt *t, int col);
-/* Adds a cell spanning `span` columns at the current column and moves past
- * it. margin NULL means the default: " " unless first column or empty. */
+/* Makes room for ncells cells holding text_bytes bytes of text in all (a
+ * hint: more still fit, growing as needed). */
+void bs_tt_reserve(bs_tt *t, size_t ncells, size_t text_bytes);
+/* Starts the next row (the first when nothing was added yet). */
+static inline void bs_tt_row(bs_tt *t)
+{
+	if (t->ncells > 0)
+		t->cur_row++;
+	t->cur_col = 0;
+}
+/* Moves to column col of the row, never left: cells stay in position order. */
+static inline void bs_tt_col(bs_tt *t, int col)
+{
+	if (col > t->cur_col)
+		t->cur_col = col;
+}
+/* Adds a cell spanning `span` (>= 0) columns at the current column and
+ * moves past it. margin NULL means the default: " " unless first column or
+ * empty. The _n forms take the value's length in bytes (it need not be
+ * NUL-terminated). */
 void bs_tt_span(bs_tt *t, int span, const char *value, enum bs_tt_align align,
                 const char *margin);
+void bs_tt_span_n(bs_tt *t, int span, const char *value, size_t len, enum bs_tt_align align,
+                  const char *margin);
 void bs_tt_cell_add(bs_tt *t, const char *value, enum bs_tt_align align, const char *margin);
+void bs_tt_cell_n(bs_tt *t, const char *value, size_t len, enum bs_tt_align align,
+                  const char *margin);
+/* A cell formatted in place: bs_tt_text_room returns room for up to max
+ * bytes at the end of the text buffer, and bs_tt_cell_put adds the
+ * one-column cell whose text is the first len of them (nothing else may
+ * be added in between). Numbers are written there, not copied; the room
+ * check is inline, as it runs for every number of a table. */
+enum { BS_TT_SLACK = 16 };      /* kept past the last text (texttab.c) */
+void bs_tt_grow_texts(bs_tt *t, size_t max);
+static inline char *bs_tt_text_room(bs_tt *t, size_t max)
+{
+	if (t->texts_cap - t->ntexts < max + BS_TT_SLACK || max > UINT32_MAX - t->ntexts)
+		bs_tt_grow_texts(t, max);
+	t->room = max;
+	return t->texts + t->ntexts;
+}
+void bs_tt_cell_put(bs_tt *t, size_t len, enum bs_tt_align align, const char *margin);
 void bs_tt_set_shrink(bs_tt *t, int col);
 void bs_tt_format(bs_tt *t, bs_buf *out);
 void bs_tt_free(bs_tt *t);

@@ -552,44 +552,80 @@ void bs_agrow(bs_arena *a, void *arrp, size_t *cap, size_t need, size_t elem)
  * printf's "%.*f" ("%+.*f" with plus): correctly rounded, ties to even on
  * the exact binary value, as glibc and Go both print. Tables format tens
  * of thousands of numbers and printf's general float path was a good part
- * of rendering, so the common case is done with integers: |x| * 10^prec
- * is split into its rounded product y and the exact error e (by fma), so
- * rounding y to an integer rounds the exact product, except when y lands
- * exactly halfway, where e's sign decides. That needs y below 2^52 (every
- * half-integer representable); larger, non-finite or very precise values
- * go to snprintf.
+ * of rendering, so the common case is done with integers: the product
+ * y = |x| * 10^prec, as rounded to a double, is split into its integer
+ * part and its fraction (both exact below 2^52, where every half-integer
+ * is representable), which decide how the exact product rounds unless the
+ * fraction is exactly one half; only then is the product's rounding error
+ * e (by fma) needed: its sign decides, and 0 means a true tie, to even.
+ * Larger, non-finite or very precise values go to snprintf.
  */
+/* Writes the two digits of v < 100 before p; returns their start. */
+static char *put2(char *p, unsigned v)
+{
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	p -= 2;
+	memcpy(p, pairs + 2 * v, 2);
+	return p;
+}
+
+/* snprintf's own way, out of line: the integer path stays lean. */
+static __attribute__((noinline)) int fixed_by_printf(char *buf, size_t size, double x, int prec,
+                                                     int plus)
+{
+	return snprintf(buf, size, plus ? "%+.*f" : "%.*f", prec, x);
+}
+
 int bs_fmt_fixed(char *buf, size_t size, double x, int prec, int plus)
 {
 	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
 	                                1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
 	double ax = fabs(x);
 	if (prec < 0 || prec > 15 || !(ax * pow10[prec] < 0x1p52))
-		return snprintf(buf, size, plus ? "%+.*f" : "%.*f", prec, x);
-	double y = ax * pow10[prec], e = fma(ax, pow10[prec], -y);
-	double r = nearbyint(y);
-	if (y - floor(y) == 0.5 && e != 0)
-		r = e > 0 ? ceil(y) : floor(y);
-	uint64_t digits = (uint64_t)r;
-	char rev[24], text[48];
-	int nrev = 0, len = 0;
-	do {
-		rev[nrev++] = (char)('0' + digits % 10);
+		return fixed_by_printf(buf, size, x, prec, plus);
+	double y = ax * pow10[prec];
+	int64_t whole = (int64_t)y;
+	double frac = y - (double)whole;
+	uint64_t digits = (uint64_t)whole;
+	if (frac > 0.5) {
+		digits++;
+	} else if (frac == 0.5) {
+		double e = fma(ax, pow10[prec], -y);
+		digits += e > 0 || (e == 0 && (digits & 1));
+	}
+	/* Written backwards into text, ending at its middle: at most 18 bytes
+	 * (a sign, 16 digits, the point), so that buf gets them as one fixed
+	 * 24-byte copy when it has room, not a copy of counted length. */
+	char text[48], *end = text + 24, *p = end;
+	int k = prec;
+	for (; k >= 2; k -= 2, digits /= 100)
+		p = put2(p, (unsigned)(digits % 100));
+	if (k == 1) {
+		*--p = (char)('0' + digits % 10);
 		digits /= 10;
-	} while (digits || nrev <= prec);
+	}
+	if (prec > 0)
+		*--p = '.';
+	for (; digits >= 100; digits /= 100)
+		p = put2(p, (unsigned)(digits % 100));
+	if (digits >= 10)
+		p = put2(p, (unsigned)digits);
+	else
+		*--p = (char)('0' + digits);
 	if (signbit(x))
-		text[len++] = '-';
+		*--p = '-';
 	else if (plus)
-		text[len++] = '+';
-	while (nrev-- > 0) {
-		text[len++] = rev[nrev];
-		if (nrev == prec && prec > 0)
-			text[len++] = '.';
-	}
-	if (size > 0) {
-		size_t n = (size_t)len < size - 1 ? (size_t)len : size - 1;
-		memcpy(buf, text, n);
-		buf[n] = 0;
-	}
+		*--p = '+';
+	int len = (int)(end - p);
+	if (size > 24)
+		memcpy(buf, p, 24);
+	else if ((size_t)len < size)
+		memcpy(buf, p, (size_t)len);
+	else                        /* cut short: rare enough for snprintf */
+		return fixed_by_printf(buf, size, x, prec, plus);
+	buf[len] = 0;
 	return len;
 }
