@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -50,7 +51,66 @@ static void test_go_float(void **state)
 	assert_string_equal(buf, "-0");
 }
 
-/* Every finite double in a sweep reads back exactly from its text. */
+/* The significant digits of a %v text, leading and trailing zeros dropped. */
+static int significant(const char *text, char *digits)
+{
+	int n = 0;
+	for (const char *c = text; *c && *c != 'e'; c++)
+		if (*c >= '0' && *c <= '9' && (n > 0 || *c != '0'))
+			digits[n++] = *c;
+	while (n > 1 && digits[n - 1] == '0')
+		n--;
+	digits[n] = 0;
+	return n;
+}
+
+/* Whether some n-digit decimal near x (the nearest, or its neighbours one
+ * unit in the last place away) reads back as x: brute force with printf
+ * and strtod, apart from gofloat's search. */
+static int any_reads_back(double x, int n)
+{
+	char text[64];
+	snprintf(text, sizeof text, "%.*e", n - 1, x);
+	if (strtod(text, NULL) == x)
+		return 1;
+	const char *e = strchr(text, 'e');
+	long long d = 0;
+	for (const char *c = text; c < e; c++)
+		if (*c >= '0' && *c <= '9')
+			d = d * 10 + (*c - '0');
+	for (int step = -1; step <= 1; step += 2) {
+		char t[64];
+		snprintf(t, sizeof t, "%llde%d", d + step, atoi(e + 1) - (n - 1));
+		if (strtod(t, NULL) == x)
+			return 1;
+	}
+	return 0;
+}
+
+/* x's text reads back as x, no shorter decimal does, and (but at powers of
+ * two, where a neighbour may be the one) its digits are the nearest. */
+static void check_shortest(double x)
+{
+	char buf[64], digits[32], nearest[64], ndigits[32];
+	st_format_go_float(x, buf, sizeof buf);
+	assert_true(strtod(buf, NULL) == x);
+	int k = significant(buf, digits);
+	assert_true(k >= 1 && k <= 17);
+	if (k > 1 && any_reads_back(fabs(x), k - 1)) {
+		print_error("%.17g printed as %s: %d digits read back\n", x, buf, k - 1);
+		fail();
+	}
+	uint64_t bits;
+	memcpy(&bits, &x, sizeof bits);
+	if (bits & 0xFFFFFFFFFFFFFull) {
+		snprintf(nearest, sizeof nearest, "%.*e", k - 1, fabs(x));
+		significant(nearest, ndigits);
+		assert_string_equal(digits, ndigits);
+	}
+}
+
+/* Doubles of every kind (random bits), and the short decimals benchmark
+ * values are (a few digits at any scale). */
 static void test_go_float_round_trip(void **state)
 {
 	(void)state;
@@ -61,14 +121,18 @@ static void test_go_float_round_trip(void **state)
 		bits ^= bits << 17;
 		double x;
 		memcpy(&x, &bits, sizeof x);
-		if (!isfinite(x))
-			continue;
-		char buf[64];
-		st_format_go_float(x, buf, sizeof buf);
-		assert_true(strtod(buf, NULL) == x);
-		/* Shortest: Go never needs more than 17 significant digits. */
-		assert_true(strlen(buf) <= 24);
+		if (isfinite(x) && x != 0)
+			check_shortest(x);
+		char text[64];
+		snprintf(text, sizeof text, "%llue%d", (unsigned long long)(bits % 100000000 >> (bits >> 60)),
+		         (int)(bits >> 32) % 40 - 20);
+		x = strtod(text, NULL);
+		if (x != 0)
+			check_shortest(x);
 	}
+	static const double powers[] = { 0x1p-1074, 0x1p-1022, 0x1p-20, 0x1p0, 0x1p60, 0x1p1023 };
+	for (size_t i = 0; i < sizeof powers / sizeof powers[0]; i++)
+		check_shortest(powers[i]);
 }
 
 static void test_warning_text(void **state)
