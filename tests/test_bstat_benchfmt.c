@@ -283,6 +283,47 @@ static void test_line_reader(void **state)
 	fclose(zero);
 }
 
+/* Reads text as the file f.txt, appending to got what note says of each
+ * record. */
+static void read_records(const bs_buf *text, bs_buf *got,
+                         void (*note)(const bs_reader *, enum bs_record, bs_buf *))
+{
+	FILE *in = fmemopen(text->s, text->len, "rb");
+	assert_non_null(in);
+	bs_arena *a = bs_arena_new();
+	bs_map interns;
+	bs_unit_meta units;
+	bs_map_init(&interns, a);
+	bs_unit_meta_init(&units, a);
+	bs_reader rd;
+	bs_reader_init(&rd, &interns, &units);
+	bs_reader_reset(&rd, in, "f.txt", "f");
+	bs_buf_add(got, "", 0);
+	enum bs_record rec;
+	while ((rec = bs_reader_next(&rd)) != BS_REC_EOF)
+		note(&rd, rec, got);
+	bs_reader_free(&rd);
+	fclose(in);
+	bs_unit_meta_free(&units);
+	bs_arena_free(a);
+}
+
+static void note_error(const bs_reader *rd, enum bs_record rec, bs_buf *got)
+{
+	if (rec != BS_REC_RESULT)
+		bs_buf_printf(got, "E %s\n", rd->message.s);
+}
+
+static void note_count_and_value(const bs_reader *rd, enum bs_record rec, bs_buf *got)
+{
+	if (rec != BS_REC_RESULT)
+		bs_buf_printf(got, "%s\n", rd->message.s);
+	else if (rd->result.values[0].value < 0)
+		bs_buf_printf(got, "R %lld neg\n", rd->result.iters);
+	else
+		bs_buf_printf(got, "R %lld %a\n", rd->result.iters, rd->result.values[0].value);
+}
+
 /* NUL bytes are found per block of input (input.c), so a result line
  * holding one must be reported wherever it falls: at a block's edge, in a
  * line that crosses one, after lines that held none or another NUL. */
@@ -309,26 +350,8 @@ static void test_nul_bytes(void **state)
 		}
 		bs_buf_putc(&text, '\n');
 	}
-	FILE *in = fmemopen(text.s, text.len, "rb");
-	assert_non_null(in);
-	bs_arena *a = bs_arena_new();
-	bs_map interns;
-	bs_unit_meta units;
-	bs_map_init(&interns, a);
-	bs_unit_meta_init(&units, a);
-	bs_reader rd;
-	bs_reader_init(&rd, &interns, &units);
-	bs_reader_reset(&rd, in, "f.txt", "f");
-	bs_buf_add(&got, "", 0);
-	enum bs_record rec;
-	while ((rec = bs_reader_next(&rd)) != BS_REC_EOF)
-		if (rec != BS_REC_RESULT)
-			bs_buf_printf(&got, "E %s\n", rd.message.s);
+	read_records(&text, &got, note_error);
 	assert_string_equal(got.s, want.s);
-	bs_reader_free(&rd);
-	fclose(in);
-	bs_unit_meta_free(&units);
-	bs_arena_free(a);
 	bs_buf_free(&text);
 	bs_buf_free(&want);
 	bs_buf_free(&got);
@@ -377,31 +400,8 @@ static void test_numbers_in_place(void **state)
 		else
 			bs_buf_printf(&want, "R %llu %a\n", c, strtod(value, NULL));
 	}
-	FILE *in = fmemopen(text.s, text.len, "rb");
-	assert_non_null(in);
-	bs_arena *a = bs_arena_new();
-	bs_map interns;
-	bs_unit_meta units;
-	bs_map_init(&interns, a);
-	bs_unit_meta_init(&units, a);
-	bs_reader rd;
-	bs_reader_init(&rd, &interns, &units);
-	bs_reader_reset(&rd, in, "f.txt", "f");
-	bs_buf_add(&got, "", 0);
-	enum bs_record rec;
-	while ((rec = bs_reader_next(&rd)) != BS_REC_EOF) {
-		if (rec != BS_REC_RESULT)
-			bs_buf_printf(&got, "%s\n", rd.message.s);
-		else if (rd.result.values[0].value < 0)
-			bs_buf_printf(&got, "R %lld neg\n", rd.result.iters);
-		else
-			bs_buf_printf(&got, "R %lld %a\n", rd.result.iters, rd.result.values[0].value);
-	}
+	read_records(&text, &got, note_count_and_value);
 	assert_string_equal(got.s, want.s);
-	bs_reader_free(&rd);
-	fclose(in);
-	bs_unit_meta_free(&units);
-	bs_arena_free(a);
 	bs_buf_free(&text);
 	bs_buf_free(&want);
 	bs_buf_free(&got);
