@@ -229,10 +229,14 @@ st_comparison st_mann_whitney(const double *x, size_t nx,
 	double xbuf[SMALL], ybuf[SMALL], *xheap, *yheap;
 	struct rank_space space;
 	const double *xs = sorted_view(x, nx, xbuf, &xheap), *ys = sorted_view(y, ny, ybuf, &yheap);
-	if (xs && ys && all_equal(xs, nx, ys, ny)) {
-		/* One tie run: what ranking gives (U = nx ny / 2, by the same
-		 * arithmetic) and no test, without merging the samples. Constant
-		 * metrics (B/op, allocs/op) make this most of a table's tests. */
+	if (xs && ys && nx <= TIES_EXACT_LIMIT && ny <= TIES_EXACT_LIMIT && all_equal(xs, nx, ys, ny)) {
+		/* One tie run within the exact path's sizes: what ranking gives
+		 * (U = nx ny / 2, by the same arithmetic) and p_value's NaN,
+		 * without merging the samples. Constant metrics (B/op,
+		 * allocs/op) make this most of a table's tests. Larger samples
+		 * take the normal approximation, whose sigma of one run is 0
+		 * only while t / (n (n - 1)) rounds to n + 1: past that
+		 * go-moremath gives p = 1 with no caveat, and so must we. */
 		free(xheap);
 		free(yheap);
 		double rank_sum = (double)(nx + ny + 1) / 2 * (double)nx;
