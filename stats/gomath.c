@@ -35,11 +35,12 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
-/* After a libc header, which defines __GLIBC__. */
-#if defined(__x86_64__) && defined(__GLIBC__) && __has_include(<sys/platform/x86.h>)
-#include <sys/platform/x86.h>
-#elif defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <cpuid.h>
+/* After a libc header, which defines __GLIBC__. */
+#if defined(__GLIBC__) && __has_include(<sys/platform/x86.h>)
+#include <sys/platform/x86.h>
+#endif
 #endif
 
 #include "stats_internal.h"
@@ -197,22 +198,28 @@ double st_go_exp_path(double x, int fused)
 
 /* Go tests cpu.X86.HasAVX && cpu.X86.HasFMA once at start-up: both CPUID
  * bits, and the OS saving the AVX state (OSXSAVE, then XCR0's SSE and AVX
- * bits). glibc (2.33 on) has answered the same when it started, as its
- * "active" AVX and FMA; asking it runs no CPUID, which traps to the
- * hypervisor on a virtual machine (6.5 us each here). Otherwise one CPUID
- * on first use; not __builtin_cpu_supports, which links libgcc's feature
- * probe, a constructor that runs a dozen CPUIDs in every process. */
+ * bits). glibc (2.34 on) keeps the CPUID bits it read when it started, as
+ * "present" features (its "active" ones also follow GLIBC_TUNABLES, which
+ * Go ignores): reading them runs no CPUID, which traps to the hypervisor
+ * on a virtual machine (6.5 us each here). Elsewhere, one CPUID on first
+ * use; not __builtin_cpu_supports, which links libgcc's feature probe, a
+ * constructor that runs a dozen CPUIDs in every process. XGETBV does not
+ * trap. */
 static int cpu_has_go_fma(void)
 {
-#if defined(__x86_64__) && defined(__GLIBC__) && __has_include(<sys/platform/x86.h>)
-	return CPU_FEATURE_ACTIVE(AVX) && CPU_FEATURE_ACTIVE(FMA);
-#elif defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 	static int known = -1;
 	if (known < 0) {
-		unsigned a, b, c, d;
+#ifdef CPU_FEATURE_PRESENT
+		int avx = CPU_FEATURE_PRESENT(AVX), fma = CPU_FEATURE_PRESENT(FMA),
+		    osxsave = CPU_FEATURE_PRESENT(OSXSAVE);
+#else
+		unsigned a, b, c = 0, d;
+		__cpuid(1, a, b, c, d);
+		int avx = !!(c & bit_AVX), fma = !!(c & bit_FMA), osxsave = !!(c & bit_OSXSAVE);
+#endif
 		known = 0;
-		if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_OSXSAVE) && (c & bit_AVX) &&
-		    (c & bit_FMA)) {
+		if (avx && fma && osxsave) {
 			unsigned lo, hi;
 			__asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
 			known = (lo & 6) == 6;
