@@ -169,7 +169,9 @@ static int is_space_at(const char *s, size_t n, size_t *w)
  * that are not white space) continue a field, BLANK bytes (' ', '\t',
  * '\n', '\v', '\f', '\r') separate fields, and a byte of 0x80 or above
  * starts a rune that goes through the full Unicode test. A NUL byte is a
- * field byte here, so the loops are bounded by the length, not by it.
+ * field byte here, so these loops are bounded by the length, not by it
+ * (the digit loops that take a field in place stop at the line's closing
+ * NUL instead: take_count).
  */
 enum { FIELD, BLANK, RUNE };
 static const unsigned char byte_class[256] = {

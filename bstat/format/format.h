@@ -98,8 +98,9 @@ typedef struct bs_lines {
 	size_t long_len, long_cap;
 	int terminated;            /* the last line read ended with '\n' */
 	int has_nul;               /* the last line read holds a NUL byte */
-	size_t nul;                /* the first NUL in block[pos..end) is at nul
-	                            * (end: none), as read from the file */
+	size_t nul;                /* the first NUL of the file's bytes at or after
+	                            * some earlier line's start (end: none); below
+	                            * pos it is stale and found again (nul_before) */
 	int err;                   /* the errno of a read error */
 } bs_lines;
 void bs_lines_reset(bs_lines *l, FILE *in);

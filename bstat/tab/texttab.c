@@ -303,9 +303,9 @@ static char *put_pad(char *p, long n)
 /* Column widths into ws[0..nc) and their left edges into offs[0..nc]:
  * a column is as wide as its widest one-column text plus its widest
  * margin (0 without one-column cells); then spanning cells, narrowest
- * span first and in insertion order among equal spans, widen what they
- * cover. */
-static void measure(const bs_tt *t, long *lmargin, long *ws, long *offs, long *span_cols)
+ * span first and in insertion order among equal spans (t->spans is
+ * sorted so, in place), widen what they cover. */
+static void measure(bs_tt *t, long *lmargin, long *ws, long *offs, long *span_cols)
 {
 	size_t ncols = (size_t)t->ncols + 1 < t->cols_cap ? (size_t)t->ncols + 1 : t->cols_cap;
 	for (size_t i = 0; i < ncols; i++) {

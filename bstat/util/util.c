@@ -94,7 +94,7 @@ void *bs_xrealloc(void *p, size_t n)
 }
 
 /* Zeroed by calloc, which takes fresh pages from the system without
- * clearing them: the arena's chunks rely on it (see below). */
+ * clearing them: the arena's whole chunks rely on it (see below). */
 void *bs_xcalloc(size_t n, size_t size)
 {
 	if (size && n > (SIZE_MAX - sizeof(block)) / size)
@@ -366,11 +366,6 @@ static inline uint64_t hash_bytes(const void *s, size_t n)
 	return h ^ (h >> 29);
 }
 
-uint64_t bs_hash(const void *s, size_t n)
-{
-	return hash_bytes(s, n);
-}
-
 void bs_map_init(bs_map *m, bs_arena *a)
 {
 	m->arena = a;
@@ -429,7 +424,7 @@ static void map_grow(bs_map *m)
 		const bs_map_slot *e = &m->slots[i];
 		if (!e->ent)
 			continue;
-		uint64_t h = cap <= ((uint64_t)1 << 32) ? e->hash : bs_hash(e->ent->key, e->len);
+		uint64_t h = cap <= ((uint64_t)1 << 32) ? e->hash : hash_bytes(e->ent->key, e->len);
 		size_t j = h & (cap - 1);
 		while (slots[j].ent)
 			j = (j + 1) & (cap - 1);

@@ -116,7 +116,6 @@ typedef struct bs_map {
 } bs_map;
 void bs_map_init(bs_map *m, bs_arena *a);
 void bs_map_free(bs_map *m);
-uint64_t bs_hash(const void *s, size_t n);
 /* The entry for s, or NULL. */
 bs_map_ent *bs_map_find(const bs_map *m, const char *s, size_t n);
 /* The entry for s, created with value `init` when missing; *created set. */
