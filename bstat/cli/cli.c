@@ -441,6 +441,28 @@ static int stats_ran_out(const bs_tables *ts)
 
 static const char ran_out_msg[] = "bstat: out of memory computing a U test's exact distribution\n";
 
+struct printing {
+	FILE *out, *err;
+	bs_buf text;
+};
+
+/* bs_builder_each's callback for print_text: one table, or exit status 2. */
+static int print_table(const bs_tables *ts, size_t i, void *ctx)
+{
+	struct printing *p = ctx;
+	if (table_ran_out(&ts->tables[i])) {
+		fprintf(p->err, ran_out_msg);
+		return 2;
+	}
+	bs_buf_clear(&p->text);
+	bs_render_text_table(ts, i, &p->text);
+	if (write_all(&p->text, p->out) < 0) {
+		fprintf(p->err, "bstat: writing the output failed\n");
+		return 2;
+	}
+	return 0;
+}
+
 /*
  * The text tables without -gate: each table is built, printed and freed
  * before the next is built, so memory peaks at one table (its cells are
@@ -453,31 +475,10 @@ static int print_text(const bs_options *o, bs_arena *a, FILE *out, FILE *err)
 	run r;
 	bs_build_info info;
 	int status = read_all(o, a, &r, 0, &info, err);
-	size_t n = status == 0 ? bs_builder_ntables(r.shown) : 0;
-	bs_table pair[2] = { { 0 } }; /* the previous table's header, this table */
-	bs_buf text = { 0 };
-	for (size_t i = 0; i < n && status == 0; i++) {
-		bs_arena *ta = bs_arena_new();
-		bs_builder_finish_table(r.shown, i, ta, o->confidence, o->alpha, &r.units, &pair[1]);
-		bs_tables view = { .tables = i > 0 ? pair : pair + 1, .n = i > 0 ? 2 : 1,
-		                   .confidence = o->confidence, .alpha = o->alpha };
-		bs_buf_clear(&text);
-		if (table_ran_out(&pair[1])) {
-			fprintf(err, ran_out_msg);
-			status = 2;
-		} else {
-			bs_render_text_table(&view, view.n - 1, &text);
-			if (write_all(&text, out) < 0) {
-				fprintf(err, "bstat: writing the output failed\n");
-				status = 2;
-			}
-		}
-		/* Only the header outlives the table's arena (bs_builder_finish_table). */
-		pair[0] = (bs_table){ .nconfig = pair[1].nconfig, .config_names = pair[1].config_names,
-		                      .config_values = pair[1].config_values };
-		bs_arena_free(ta);
-	}
-	bs_buf_free(&text);
+	struct printing p = { .out = out, .err = err };
+	if (status == 0)
+		status = bs_builder_each(r.shown, o->confidence, o->alpha, &r.units, print_table, &p);
+	bs_buf_free(&p.text);
 	run_free(&r);
 	return status;
 }

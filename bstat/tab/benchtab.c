@@ -408,6 +408,7 @@ static const char **key_strings(bs_arena *a, bs_projection *pr, int key, bs_fiel
 static void finish_table(bs_builder *b, btable *bt, bs_arena *a, bs_table *t, double confidence,
                          double alpha, const bs_unit_meta *units)
 {
+	*t = (bs_table){ 0 };
 	bs_field *uf = bs_projection_unit_field(b->table_by);
 	t->unit = bs_key_get(b->table_by, bt->key, uf);
 	const char *assume = units ? bs_unit_meta_get(units, t->unit, "assume") : NULL;
@@ -499,37 +500,50 @@ static void finish_table(bs_builder *b, btable *bt, bs_arena *a, bs_table *t, do
 		summarize_col(b, a, t, c, nbase);
 }
 
-size_t bs_builder_ntables(bs_builder *b)
+/* The tables' order: b->tables[b->order[i]] is the i-th by key. */
+static void order_tables(bs_builder *b)
 {
-	if (!b->order && b->ntables > 0) {
-		int *keys = bs_xrealloc(NULL, b->ntables * sizeof *keys);
-		for (size_t i = 0; i < b->ntables; i++)
-			keys[i] = b->tables[i].key;
-		bs_sort_keys(b->table_by, keys, b->ntables);
-		for (size_t i = 0; i < b->ntables; i++)
-			keys[i] = b->table_of_key[keys[i]] - 1;
-		b->order = keys;
-	}
-	return b->ntables;
+	if (b->order || b->ntables == 0)
+		return;
+	int *keys = bs_xrealloc(NULL, b->ntables * sizeof *keys);
+	for (size_t i = 0; i < b->ntables; i++)
+		keys[i] = b->tables[i].key;
+	bs_sort_keys(b->table_by, keys, b->ntables);
+	for (size_t i = 0; i < b->ntables; i++)
+		keys[i] = b->table_of_key[keys[i]] - 1;
+	b->order = keys;
 }
 
-void bs_builder_finish_table(bs_builder *b, size_t i, bs_arena *a, double confidence,
-                             double alpha, const bs_unit_meta *units, bs_table *out)
+int bs_builder_each(bs_builder *b, double confidence, double alpha, const bs_unit_meta *units,
+                    int (*each)(const bs_tables *ts, size_t i, void *ctx), void *ctx)
 {
-	bs_builder_ntables(b);
-	memset(out, 0, sizeof *out);
-	finish_table(b, &b->tables[b->order[i]], a, out, confidence, alpha, units);
+	order_tables(b);
+	bs_table pair[2] = { { 0 } }; /* the previous table's header, this table */
+	int rc = 0;
+	for (size_t i = 0; i < b->ntables && rc == 0; i++) {
+		bs_arena *a = bs_arena_new();
+		finish_table(b, &b->tables[b->order[i]], a, &pair[1], confidence, alpha, units);
+		bs_tables view = { .tables = i > 0 ? pair : pair + 1, .n = i > 0 ? 2 : 1,
+		                   .confidence = confidence, .alpha = alpha };
+		rc = each(&view, view.n - 1, ctx);
+		/* The header's arrays are in the builder's arena (finish_table). */
+		pair[0] = (bs_table){ .nconfig = pair[1].nconfig, .config_names = pair[1].config_names,
+		                      .config_values = pair[1].config_values };
+		bs_arena_free(a);
+	}
+	return rc;
 }
 
 bs_tables *bs_builder_finish(bs_builder *b, double confidence, double alpha,
                              const bs_unit_meta *units)
 {
+	order_tables(b);
 	bs_tables *ts = bs_alloc(b->arena, sizeof *ts);
 	ts->confidence = confidence;
 	ts->alpha = alpha;
-	ts->n = bs_builder_ntables(b);
+	ts->n = b->ntables;
 	ts->tables = bs_alloc(b->arena, (ts->n + 1) * sizeof *ts->tables);
 	for (size_t i = 0; i < ts->n; i++)
-		bs_builder_finish_table(b, i, b->arena, confidence, alpha, units, &ts->tables[i]);
+		finish_table(b, &b->tables[b->order[i]], b->arena, &ts->tables[i], confidence, alpha, units);
 	return ts;
 }

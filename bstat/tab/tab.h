@@ -105,14 +105,16 @@ void bs_builder_add(bs_builder *b, const bs_result *res);
 bs_tables *bs_builder_finish(bs_builder *b, double confidence, double alpha,
                              const bs_unit_meta *units);
 /* The same one table at a time, for a caller that prints each and frees it
- * before building the next (peak memory: one table, not all): the number
- * of tables, then table i (in bs_builder_finish's order) built in arena a.
- * Its config_names and config_values live in the builder's arena, so they
- * outlast a; nothing else of it does. Each table once: finishing frees the
- * builder's samples of it. */
-size_t bs_builder_ntables(bs_builder *b);
-void bs_builder_finish_table(bs_builder *b, size_t i, bs_arena *a, double confidence,
-                             double alpha, const bs_unit_meta *units, bs_table *out);
+ * before the next is built (peak memory: one table, not all). Each table,
+ * in bs_builder_finish's order, is built in an arena of its own and passed
+ * to each as ts->tables[i]; for the second and later tables,
+ * ts->tables[i - 1] is the previous one with only its header left
+ * (nconfig, config_names, config_values: what bs_table_headers reads).
+ * The table is freed when each returns. Stops at the first nonzero return
+ * and returns it, else 0. Use either this or bs_builder_finish, once:
+ * finishing frees the builder's samples. */
+int bs_builder_each(bs_builder *b, double confidence, double alpha, const bs_unit_meta *units,
+                    int (*each)(const bs_tables *ts, size_t i, void *ctx), void *ctx);
 
 /*
  * ---- layout (texttab.c) ----

@@ -3,7 +3,8 @@
  * input is one or two benchmark files (split at the first "\n====\n"),
  * read, grouped into tables with a sub-benchmark projection, summarized,
  * compared and rendered in every format. Any crash, leak, sanitizer report
- * or hang is a bug. Leading lines "#filter <q>", "#row <p>", "#col <p>"
+ * or hang is a bug, and so is text built one table at a time (bstat's
+ * text path) that differs from the text of all the tables. Leading lines "#filter <q>", "#row <p>", "#col <p>"
  * replace the default query and projections, so the query parsers are
  * fuzzed too. Then the same two inputs go through `bstat -gate` (bs_main,
  * inputs in memory files), and the gate's promise is checked: an input with
@@ -26,8 +27,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void read_all(bs_reader *r, bs_filter *f, bs_builder *b, const uint8_t *data, size_t size,
-                     const char *label)
+/* Reads data into both builders. */
+static void read_all(bs_reader *r, bs_filter *f, bs_builder *b, bs_builder *b2, const uint8_t *data,
+                     size_t size, const char *label)
 {
 	FILE *in = fmemopen((void *)data, size, "rb");
 	if (!in)
@@ -35,9 +37,17 @@ static void read_all(bs_reader *r, bs_filter *f, bs_builder *b, const uint8_t *d
 	bs_reader_reset(r, in, label, label);
 	enum bs_record rec;
 	while ((rec = bs_reader_next(r)) != BS_REC_EOF)
-		if (rec == BS_REC_RESULT && bs_filter_apply(f, &r->result))
+		if (rec == BS_REC_RESULT && bs_filter_apply(f, &r->result)) {
 			bs_builder_add(b, &r->result);
+			bs_builder_add(b2, &r->result);
+		}
 	fclose(in);
+}
+
+static int render_one(const bs_tables *ts, size_t i, void *text)
+{
+	bs_render_text_table(ts, i, text);
+	return 0;
 }
 
 /* Takes a leading "#<name> <text>\n" line into out (NUL-terminated). */
@@ -153,19 +163,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bs_projection *col = f ? bs_projection_parse(p, colp, f, 0, &err) : NULL;
 	bs_projection *ignore = f ? bs_projection_parse(p, "/size", f, 0, &err) : NULL;
 	if (f && table && row && col && ignore) {
-		bs_builder *b = bs_builder_new(a, table, row, col, bs_projection_residue(p));
+		/* One residue projection for both, as bstat makes one. */
+		bs_projection *residue = bs_projection_residue(p);
+		bs_builder *b = bs_builder_new(a, table, row, col, residue);
+		bs_builder *b2 = bs_builder_new(a, table, row, col, residue);
 		bs_reader r;
 		bs_reader_init(&r, &interns, &units);
-		read_all(&r, f, b, data, first_len, "old");
+		read_all(&r, f, b, b2, data, first_len, "old");
 		if (second)
-			read_all(&r, f, b, second + sizeof sep - 1, size - first_len - (sizeof sep - 1), "new");
+			read_all(&r, f, b, b2, second + sizeof sep - 1, size - first_len - (sizeof sep - 1), "new");
 		bs_tables *ts = bs_builder_finish(b, 0.95, 0.05, &units);
+		bs_buf each = { 0 };
 		bs_render_text(ts, &out);
+		bs_buf_add(&each, "", 0);
+		bs_builder_each(b2, 0.95, 0.05, &units, render_one, &each);
+		if (each.len != out.len || memcmp(each.s, out.s, out.len) != 0)
+			abort();
+		bs_buf_free(&each);
 		bs_render_csv(ts, &out, &warn);
 		bs_render_json(ts, &out);
 		bs_render_markdown(ts, &out);
 		bs_reader_free(&r);
 		bs_builder_free(b);
+		bs_builder_free(b2);
 	}
 	bs_proc_free(p);
 	bs_unit_meta_free(&units);
