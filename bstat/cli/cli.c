@@ -451,7 +451,7 @@ static int print_table(const bs_tables *ts, size_t i, void *ctx)
 {
 	struct printing *p = ctx;
 	if (table_ran_out(&ts->tables[i])) {
-		fprintf(p->err, ran_out_msg);
+		fputs(ran_out_msg, p->err);
 		return 2;
 	}
 	bs_buf_clear(&p->text);
@@ -534,7 +534,7 @@ static int run_command(int argc, char **argv, FILE *out, FILE *err)
 		status = 2;
 	}
 	if (status == 0 && (stats_ran_out(ts) || stats_ran_out(gated))) {
-		fprintf(err, ran_out_msg);
+		fputs(ran_out_msg, err);
 		status = 2;
 	}
 	if (status != 0) {
